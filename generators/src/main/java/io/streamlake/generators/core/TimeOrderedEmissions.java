@@ -1,0 +1,63 @@
+package io.streamlake.generators.core;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import java.util.function.LongFunction;
+
+/**
+ * Emissions of primary events {@code 0..count-1} in event-time order, where event {@code n} is a
+ * pure function {@code n -> emissions} whose emissions are at or after {@code config.eventTime(n)}
+ * (a booking now and its payments minutes later). Ties keep the order in which they were made.
+ */
+public final class TimeOrderedEmissions implements Iterator<Emission> {
+  private final LongFunction<List<Emission>> events;
+  private final GeneratorConfig config;
+  private final PriorityQueue<Queued> queue = new PriorityQueue<>();
+  private long next;
+  private long sequence;
+
+  public TimeOrderedEmissions(GeneratorConfig config, LongFunction<List<Emission>> events) {
+    this.config = config;
+    this.events = events;
+  }
+
+  @Override
+  public boolean hasNext() {
+    fill();
+    return !queue.isEmpty();
+  }
+
+  @Override
+  public Emission next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return queue.poll().emission;
+  }
+
+  private void fill() {
+    // Event n+1 cannot emit anything before config.eventTime(n+1): generate until the queue's
+    // head is earlier than that (or there are no more events).
+    while (next < config.events()
+        && (queue.isEmpty() || !queue.peek().emission.eventTime().isBefore(config.eventTime(next)))) {
+      long n = next++;
+      for (Emission e : events.apply(n)) {
+        if (e.eventTime().isBefore(config.eventTime(n))) {
+          throw new IllegalStateException("event " + n + " emits " + e.topic() + " at "
+              + e.eventTime() + ", before its own time " + config.eventTime(n));
+        }
+        queue.add(new Queued(e, sequence++));
+      }
+    }
+  }
+
+  private record Queued(Emission emission, long sequence) implements Comparable<Queued> {
+    @Override
+    public int compareTo(Queued o) {
+      int c = emission.eventTime().compareTo(o.emission.eventTime());
+      return c != 0 ? c : Long.compare(sequence, o.sequence);
+    }
+  }
+}

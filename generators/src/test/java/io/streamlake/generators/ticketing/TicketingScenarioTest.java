@@ -1,0 +1,94 @@
+package io.streamlake.generators.ticketing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlake.events.ticketing.Booking;
+import io.streamlake.events.ticketing.Payment;
+import io.streamlake.events.ticketing.PaymentStatus;
+import io.streamlake.generators.core.Emission;
+import io.streamlake.generators.core.GeneratorConfig;
+import io.streamlake.generators.ticketing.TicketingScenario.Outcome;
+import io.streamlake.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TicketingScenarioTest {
+  private static final TicketingScenario SCENARIO = new TicketingScenario();
+  private static final GeneratorConfig CONFIG = GeneratorConfig.builder().seed(11).rate(20).events(10_000).build();
+
+  private static List<Emission> emissions(GeneratorConfig config) {
+    List<Emission> out = new ArrayList<>();
+    SCENARIO.emissions(config).forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
+  void oneBookingPerEventInEventTimeOrder() {
+    List<Emission> all = emissions(CONFIG);
+    assertEquals(CONFIG.events(), all.stream().filter(e -> e.topic() == Topics.BOOKINGS).count());
+    for (int i = 1; i < all.size(); i++) {
+      assertFalse(all.get(i).eventTime().isBefore(all.get(i - 1).eventTime()), "out of order at " + i);
+    }
+    Set<String> ids = new HashSet<>();
+    all.forEach(e -> assertTrue(ids.add(((org.apache.avro.specific.SpecificRecordBase) e.value()).get("event_id").toString()),
+        "event ids are unique"));
+  }
+
+  @Test
+  void eventIsAPureFunctionOfSeedAndNumber() {
+    assertEquals(SCENARIO.event(CONFIG, 1234), SCENARIO.event(CONFIG, 1234));
+    assertEquals(emissions(CONFIG.toBuilder().events(500).build()), emissions(CONFIG.toBuilder().events(500).build()));
+    assertFalse(SCENARIO.booking(CONFIG, 5).equals(SCENARIO.booking(CONFIG.toBuilder().seed(12).build(), 5)));
+  }
+
+  @Test
+  void paymentsReferToBookingsAndFollowTheirOutcome() {
+    Map<String, Booking> bookings = new HashMap<>();
+    Map<String, List<Payment>> payments = new HashMap<>();
+    int orphans = 0;
+    for (Emission e : emissions(CONFIG)) {
+      if (e.value() instanceof Booking b) {
+        bookings.put(b.getBookingId(), b);
+      } else if (e.value() instanceof Payment p) {
+        if (p.getBookingId().startsWith("bk-orphan")) {
+          orphans++;
+        } else {
+          assertTrue(bookings.containsKey(p.getBookingId()), "payment before or without its booking");
+          payments.computeIfAbsent(p.getBookingId(), k -> new ArrayList<>()).add(p);
+        }
+      }
+    }
+    assertTrue(orphans > 0 && orphans < CONFIG.events() * 0.02, "a few orphans: " + orphans);
+    Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
+    long window = Duration.ofMinutes(15).toMillis();
+    for (long n = 0; n < CONFIG.events(); n++) {
+      Booking b = bookings.get(TicketingScenario.bookingId(n));
+      List<Payment> ps = payments.getOrDefault(b.getBookingId(), List.of());
+      Outcome outcome = SCENARIO.outcome(CONFIG, n);
+      outcomes.merge(outcome, 1, Integer::sum);
+      long successes = ps.stream().filter(p -> p.getStatus() == PaymentStatus.SUCCESS).count();
+      boolean allInWindow = ps.stream().allMatch(p -> p.getPaidAt().toEpochMilli() - b.getBookedAt().toEpochMilli() <= window);
+      switch (outcome) {
+        case PAID -> assertTrue(ps.size() == 1 && successes == 1 && allInWindow);
+        case FAILED_THEN_PAID -> assertTrue(ps.size() == 2 && successes == 1 && allInWindow
+            && ps.get(0).getStatus() == PaymentStatus.FAILED);
+        case ONLY_FAILED -> assertTrue(!ps.isEmpty() && successes == 0 && allInWindow);
+        case PAID_TOO_LATE -> assertTrue(ps.size() == 1 && !allInWindow);
+        case UNPAID -> assertTrue(ps.isEmpty());
+      }
+      ps.forEach(p -> assertEquals(b.getAmountMinor(), p.getAmountMinor()));
+      assertEquals(b.getSeats() * b.getUnitPriceMinor(), b.getAmountMinor());
+    }
+    assertEquals(0.78, outcomes.get(Outcome.PAID) / (double) CONFIG.events(), 0.02);
+    assertEquals(0.07, outcomes.get(Outcome.UNPAID) / (double) CONFIG.events(), 0.01);
+  }
+}

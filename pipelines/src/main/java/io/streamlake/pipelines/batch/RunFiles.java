@@ -1,0 +1,118 @@
+package io.streamlake.pipelines.batch;
+
+import io.streamlake.pipelines.lake.LakeLayout;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+
+/**
+ * The lake files of a batch run, handled on the driver through Beam's filesystems (so any lake root
+ * works): the run's quarantine list, moving unreadable bronze files into the quarantine folder, and
+ * keeping exactly one run's silver files per hour.
+ */
+public final class RunFiles {
+  private RunFiles() {}
+
+  /** {@code LAKE/quarantine/records/dt=.../hour=.../run-RUN}: prefix of the run's quarantine list. */
+  public static String quarantineListPrefix(String root, Hour hour, String runId) {
+    return LakeLayout.hourDir(root, LakeLayout.QUARANTINE, "records", hour.start()) + "/run-" + runId;
+  }
+
+  /** Where an unreadable bronze file goes: the same relative path under {@code LAKE/quarantine/}. */
+  public static String quarantinePath(String root, String path) {
+    if (path.startsWith(root + "/")) {
+      return root + "/" + LakeLayout.QUARANTINE + "/" + path.substring(root.length() + 1);
+    }
+    return root + "/" + LakeLayout.QUARANTINE + "/other/" + path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** The entries the run's pipeline wrote to its quarantine list. */
+  public static List<QuarantineEntry> readQuarantineList(String root, Hour hour, String runId) {
+    List<QuarantineEntry> out = new ArrayList<>();
+    for (ResourceId file : match(quarantineListPrefix(root, hour, runId) + "*")) {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(FileSystems.open(file)),
+          StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (!line.isBlank()) {
+            out.add(QuarantineEntry.fromJson(line));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the quarantine list " + file, e);
+      }
+    }
+    return out;
+  }
+
+  /** Moves every unreadable file of the list out of bronze into the quarantine folder. */
+  public static void moveQuarantinedFiles(String root, List<QuarantineEntry> entries) {
+    List<ResourceId> from = new ArrayList<>();
+    List<ResourceId> to = new ArrayList<>();
+    for (QuarantineEntry e : entries) {
+      if (e.kind() == QuarantineEntry.Kind.FILE) {
+        from.add(FileSystems.matchNewResource(e.path(), false));
+        to.add(FileSystems.matchNewResource(quarantinePath(root, e.path()), false));
+      }
+    }
+    if (from.isEmpty()) {
+      return;
+    }
+    try {
+      FileSystems.rename(from, to, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move unreadable files to the quarantine folder: " + e.getMessage(), e);
+    }
+  }
+
+  /** After a successful load: removes the hour's silver files of every other run. */
+  public static int keepOnlyRun(String root, Collection<String> topics, Hour hour, String runId) {
+    return deleteSilver(root, topics, hour, name -> !name.startsWith("part-" + runId + "-"));
+  }
+
+  /** After a failed run: removes the silver files this run wrote, so the previous load's stay the hour's. */
+  public static int discardRun(String root, Collection<String> topics, Hour hour, String runId) {
+    return deleteSilver(root, topics, hour, name -> name.startsWith("part-" + runId + "-"));
+  }
+
+  private static int deleteSilver(String root, Collection<String> topics, Hour hour, Predicate<String> which) {
+    List<ResourceId> doomed = new ArrayList<>();
+    for (String topic : topics) {
+      for (ResourceId f : match(LakeLayout.hourDir(root, LakeLayout.SILVER, topic, hour.start()) + "/*.parquet")) {
+        if (which.test(f.getFilename())) {
+          doomed.add(f);
+        }
+      }
+    }
+    try {
+      FileSystems.delete(doomed, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete silver files: " + e.getMessage(), e);
+    }
+    return doomed.size();
+  }
+
+  static List<ResourceId> match(String pattern) {
+    try {
+      MatchResult m = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+      if (m.status() == MatchResult.Status.NOT_FOUND) {
+        return List.of();
+      }
+      return m.metadata().stream().map(MatchResult.Metadata::resourceId)
+          .sorted((a, b) -> a.toString().compareTo(b.toString())).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + pattern + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.streamlake.pipelines.common;
+
+import io.streamlake.events.DeadLetter;
+import io.streamlake.schemas.AvroCodec;
+import io.streamlake.schemas.AvroDecodeException;
+import io.streamlake.schemas.Topic;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * Decodes raw records of one topic into its Avro type, stamping each with its event time (from the
+ * event's own field). A record that does not decode goes to {@link #failures()} as a dead letter
+ * with the reason; nothing is thrown and nothing is dropped.
+ */
+public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
+  private final Topic<T> topic;
+  private final SerializableFunction<T, java.time.Instant> eventTime;
+  private final TupleTag<T> decoded = new TupleTag<>() {};
+  private final TupleTag<DeadLetter> failures = new TupleTag<>() {};
+
+  private DecodeRecords(Topic<T> topic, SerializableFunction<T, java.time.Instant> eventTime) {
+    this.topic = topic;
+    this.eventTime = eventTime;
+  }
+
+  public static <T extends SpecificRecord> DecodeRecords<T> of(Topic<T> topic, SerializableFunction<T, java.time.Instant> eventTime) {
+    return new DecodeRecords<>(topic, eventTime);
+  }
+
+  public TupleTag<T> decoded() {
+    return decoded;
+  }
+
+  public TupleTag<DeadLetter> failures() {
+    return failures;
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<RawRecord> input) {
+    PCollectionTuple out = input.apply("Decode" + topic.valueClass().getSimpleName(),
+        ParDo.of(new DecodeFn<>(topic.valueClass(), eventTime, decoded, failures, topic.name()))
+            .withOutputTags(decoded, TupleTagList.of(failures)));
+    out.get(decoded).setCoder(AvroCoder.of(topic.valueClass()));
+    out.get(failures).setCoder(AvroCoder.of(DeadLetter.class));
+    return out;
+  }
+
+  static final class DecodeFn<T extends SpecificRecord> extends DoFn<RawRecord, T> {
+    private final Class<T> type;
+    private final SerializableFunction<T, java.time.Instant> eventTime;
+    private final TupleTag<T> decoded;
+    private final TupleTag<DeadLetter> failures;
+    private final String step;
+    private final Counter ok;
+    private final Counter failed;
+    private transient AvroCodec<T> codec;
+
+    DecodeFn(Class<T> type, SerializableFunction<T, java.time.Instant> eventTime, TupleTag<T> decoded,
+        TupleTag<DeadLetter> failures, String topic) {
+      this.type = type;
+      this.eventTime = eventTime;
+      this.decoded = decoded;
+      this.failures = failures;
+      this.step = "Decode" + type.getSimpleName();
+      this.ok = Metrics.counter("decode", topic + "_decoded");
+      this.failed = Metrics.counter("decode", topic + "_dead_letter");
+    }
+
+    @Setup
+    public void setup() {
+      codec = AvroCodec.of(type);
+    }
+
+    @ProcessElement
+    public void process(@Element RawRecord record, MultiOutputReceiver out) {
+      T value;
+      try {
+        value = codec.decode(record.value());
+      } catch (AvroDecodeException e) {
+        failed.inc();
+        out.get(failures).output(DeadLetters.of(record, e.getMessage(), step));
+        return;
+      }
+      ok.inc();
+      out.get(decoded).outputWithTimestamp(value, new Instant(eventTime.apply(value).toEpochMilli()));
+    }
+
+    /** Event time comes from the event, which may be before the Kafka timestamp: allow moving back. */
+    @Override
+    public Duration getAllowedTimestampSkew() {
+      return Duration.millis(Long.MAX_VALUE);
+    }
+  }
+}

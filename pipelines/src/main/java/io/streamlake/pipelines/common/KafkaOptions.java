@@ -1,0 +1,61 @@
+package io.streamlake.pipelines.common;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Where and how a pipeline reads Kafka. Shared by every pipeline that reads topics. */
+public interface KafkaOptions extends PipelineOptions {
+  @Description("Kafka bootstrap servers, e.g. 127.0.0.1:9092")
+  @Default.String("127.0.0.1:9092")
+  String getBootstrapServers();
+
+  void setBootstrapServers(String value);
+
+  @Description("Prefix of every topic name (for shared clusters and isolated tests)")
+  @Default.String("")
+  String getTopicPrefix();
+
+  void setTopicPrefix(String value);
+
+  @Description("STREAMING: read the topics unbounded from --startFrom on. REPLAY: read a fixed range of the"
+      + " topics (bounded): from --replayFrom (default: the first offset) to --replayTo (default: the end"
+      + " offsets when the pipeline starts)")
+  @Default.Enum("STREAMING")
+  ReadMode getReadMode();
+
+  void setReadMode(ReadMode value);
+
+  @Description("REPLAY: first record time to read, ISO-8601 (default: the beginning of each partition)")
+  String getReplayFrom();
+
+  void setReplayFrom(String value);
+
+  @Description("REPLAY: read records with a Kafka timestamp before this time, ISO-8601 (default: up to the end"
+      + " offsets at start)")
+  String getReplayTo();
+
+  void setReplayTo(String value);
+
+  @Description("STREAMING: where a new consumer starts: EARLIEST or LATEST")
+  @Default.String("EARLIEST")
+  String getStartFrom();
+
+  void setStartFrom(String value);
+
+  @Description("How far out of order events may arrive (ms): the watermark trails the highest event time by this")
+  @Default.Long(30_000)
+  Long getMaxOutOfOrderMs();
+
+  void setMaxOutOfOrderMs(Long value);
+
+  @Description("STREAMING: a caught-up partition's watermark follows the wall clock minus max out-of-order"
+      + " minus this (ms), so an idle partition does not hold the pipeline back")
+  @Default.Long(60_000)
+  Long getIdleTimeoutMs();
+
+  void setIdleTimeoutMs(Long value);
+
+  /** How the topics are read. */
+  enum ReadMode { STREAMING, REPLAY }
+}

@@ -1,0 +1,96 @@
+package io.streamlake.pipelines.common;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Checks a pipeline's options against its runner and endpoints before it starts, and stops with one
+ * clear sentence instead of a stack trace deep inside a runner.
+ */
+public final class Preflight {
+  private Preflight() {}
+
+  /** Thrown with a one-sentence reason; the pipeline's {@code main} prints it and exits non-zero. */
+  public static final class PreflightException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    public PreflightException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @param stateful the pipeline uses state and event-time timers
+   */
+  public static void check(PipelineOptions options, boolean stateful) {
+    String runner = options.getRunner().getSimpleName();
+    boolean streaming = options instanceof StreamingOptions s && Boolean.TRUE.equals(s.isStreaming());
+    if (stateful && streaming && runner.startsWith("SparkRunner")) {
+      throw new PreflightException("The Spark runner of Beam 2.62 cannot run stateful processing (state and"
+          + " event-time timers) in streaming mode; run this pipeline on the Flink or Direct runner, or on Spark"
+          + " with --readMode=REPLAY (batch).");
+    }
+    if (options instanceof KafkaOptions k) {
+      checkKafka(k.getBootstrapServers());
+    }
+    if (options instanceof WarehouseOptions w) {
+      Warehouse.of(w).checkReachable();
+    }
+  }
+
+  /** Fails fast when no broker answers within 10 seconds. */
+  public static void checkKafka(String bootstrap) {
+    if (bootstrap == null || bootstrap.isBlank()) {
+      throw new PreflightException("--bootstrapServers is required.");
+    }
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+      Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+      if (names == null) {
+        throw new PreflightException("Kafka at " + bootstrap + " listed no topics.");
+      }
+    } catch (PreflightException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new PreflightException("Kafka is unreachable at " + bootstrap + " (start it with scripts/kafka-local.sh"
+          + " start, or pass --bootstrapServers).");
+    }
+  }
+
+  /** Prints every counter of a finished pipeline, one per line, sorted. */
+  public static Map<String, Long> printCounters(PipelineResult result, PrintStream out) {
+    Map<String, Long> counters = counters(result);
+    out.println("counters:");
+    counters.forEach((name, value) -> out.printf("  %-40s %d%n", name, value));
+    return counters;
+  }
+
+  /** Committed (or attempted, where the runner has no committed values) counters by namespace:name. */
+  public static Map<String, Long> counters(PipelineResult result) {
+    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().build());
+    Map<String, Long> out = new TreeMap<>();
+    for (MetricResult<Long> c : metrics.getCounters()) {
+      long value;
+      try {
+        value = c.getCommitted();
+      } catch (UnsupportedOperationException e) {
+        value = c.getAttempted();
+      }
+      out.merge(c.getName().getNamespace() + ":" + c.getName().getName(), value, Long::sum);
+    }
+    return out;
+  }
+}

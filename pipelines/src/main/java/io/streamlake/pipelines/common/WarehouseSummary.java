@@ -1,0 +1,77 @@
+package io.streamlake.pipelines.common;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Prints what is in the warehouse: every table with its row count, then headline numbers of the
+ * tables that exist.
+ *
+ * <pre>java -cp ... io.streamlake.pipelines.common.WarehouseSummary jdbc:duckdb:.local/warehouse.duckdb</pre>
+ */
+public final class WarehouseSummary {
+  private WarehouseSummary() {}
+
+  private static final String[][] HEADLINES = {
+    {"bookings_fact", "paid share of bookings",
+        "SELECT round(100.0 * sum(CASE WHEN status = 'PAID' THEN 1 ELSE 0 END) / count(*), 1) || ' %' FROM bookings_fact"},
+    {"bookings_fact", "bookings by status",
+        "SELECT string_agg(status || '=' || n, ', ') FROM (SELECT status, count(*) AS n FROM bookings_fact GROUP BY status ORDER BY status) s"},
+    {"bookings_fact", "paid revenue (EUR)",
+        "SELECT round(sum(paid_amount_minor) / 100.0, 2) FROM bookings_fact WHERE status = 'PAID'"},
+    {"bookings_orphan_payments", "orphan payments", "SELECT count(*) FROM bookings_orphan_payments"},
+    {"boxoffice_minutely", "average wait at the box office (s)",
+        "SELECT round(avg(avg_wait_seconds), 1) FROM boxoffice_minutely"},
+    {"pageviews_by_method_5m", "page views by method",
+        "SELECT string_agg(method || '=' || n, ', ') FROM (SELECT method, sum(views) AS n FROM pageviews_by_method_5m GROUP BY method ORDER BY n DESC) s"},
+    {"latency_alerts", "latency alerts", "SELECT count(*) FROM latency_alerts"},
+    {"vip_alerts", "VIP alerts", "SELECT count(*) FROM vip_alerts"},
+    {"low_star_followups", "low-star ratings followed by views",
+        "SELECT count(*) FROM low_star_followups"},
+  };
+
+  public static void main(String[] args) throws SQLException {
+    String url = args.length > 0 ? args[0] : "jdbc:duckdb:.local/warehouse.duckdb";
+    Warehouse warehouse = new Warehouse(url, null, "STREAMLAKE_JDBC_PASSWORD");
+    try (Connection c = warehouse.connect()) {
+      List<String> tables = tables(c);
+      System.out.println("warehouse " + url);
+      for (String t : tables) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + t)) {
+          rs.next();
+          System.out.printf("  %-36s %10d rows%n", t, rs.getLong(1));
+        }
+      }
+      for (String[] h : HEADLINES) {
+        if (tables.contains(h[0])) {
+          try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(h[2])) {
+            rs.next();
+            System.out.printf("  %-36s %s%n", h[1] + ":", rs.getString(1));
+          } catch (SQLException e) {
+            System.out.printf("  %-36s (query failed: %s)%n", h[1] + ":", e.getMessage());
+          }
+        }
+      }
+    }
+  }
+
+  static List<String> tables(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    DatabaseMetaData meta = c.getMetaData();
+    try (ResultSet rs = meta.getTables(null, null, "%", new String[] {"TABLE", "BASE TABLE"})) {
+      while (rs.next()) {
+        String schema = rs.getString("TABLE_SCHEM");
+        if (schema == null || schema.equals("public") || schema.equals("main")) {
+          out.add(rs.getString("TABLE_NAME"));
+        }
+      }
+    }
+    out.sort(String::compareTo);
+    return out;
+  }
+}

@@ -1,0 +1,149 @@
+package io.streamlake.pipelines.batch;
+
+import static io.streamlake.pipelines.batch.BatchFixtures.H0;
+import static io.streamlake.pipelines.batch.BatchFixtures.H1;
+import static io.streamlake.pipelines.batch.BatchFixtures.H2;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlake.pipelines.common.Warehouse;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+
+/** The command line: the lock, hour selection, backfill order and stopping, exit codes. */
+class BatchCommandLineTest {
+
+  @Test
+  void lockHeldInThisJvmRefusesAnOverlappingRun() throws Exception {
+    Path lake = BatchFixtures.tempDir("lock");
+    try (RunLock held = RunLock.tryAcquire(lake.resolve("batch.lock"))) {
+      assertNotNull(held);
+      BatchFixtures.Run run = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, BatchFixtures.duckDb(lake, "w"),
+          "--hour=" + H1));
+      assertEquals(HourlyBatch.LOCKED, run.exit());
+      assertTrue(run.err().contains("another run holds the lock " + lake.resolve("batch.lock")), run.err());
+      assertTrue(run.err().contains("pid " + ProcessHandle.current().pid()), run.err());
+      assertTrue(run.err().contains("not starting"), run.err());
+      assertTrue(RunLock.holder(lake.resolve("batch.lock")).startsWith("pid " + ProcessHandle.current().pid()),
+          "the refused run left the holder's note alone");
+    }
+  }
+
+  @Test
+  void lockHeldByAnotherProcessRefusesARunUntilThatProcessEnds() throws Exception {
+    Path lake = BatchFixtures.tempDir("lock2");
+    Path lockFile = lake.resolve("batch.lock");
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), lockFile.toString())
+        .redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("locked", out.readLine());
+      BatchFixtures.Run refused = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake,
+          BatchFixtures.duckDb(lake, "w"), "--hour=" + H1));
+      assertEquals(HourlyBatch.LOCKED, refused.exit(), refused.out() + refused.err());
+      assertTrue(refused.err().contains("pid " + holder.pid()), refused.err());
+    } finally {
+      holder.destroy();
+      holder.waitFor(30, TimeUnit.SECONDS);
+    }
+    try (RunLock mine = RunLock.tryAcquire(lockFile)) {
+      assertNotNull(mine, "an OS lock dies with its process: no stale lock");
+    }
+  }
+
+  @Test
+  void backfillStopsAtTheFirstFailedHourAndSaysWhatWasNotRun() throws Exception {
+    Path lake = BatchFixtures.lake();
+    String url = BatchFixtures.duckDb(lake, "warehouse");
+    // hour 1's silver folder cannot be created: a file sits where the folder should be
+    Path blocked = lake.resolve("silver/bookings/dt=2026-03-01/hour=10");
+    Files.createDirectories(blocked.getParent());
+    Files.writeString(blocked, "in the way");
+    BatchFixtures.Run run = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--from=" + H0, "--to=" + H2));
+    assertEquals(HourlyBatch.FAILED, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("hour " + H0 + " OK"), run.out());
+    assertTrue(run.err().contains("hour " + H1 + " FAILED"), run.err());
+    assertTrue(run.err().contains("not run: " + H2), run.err());
+    Warehouse warehouse = new Warehouse(url, null, "NO_PASSWORD");
+    assertEquals(1, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_runs WHERE status = 'OK'"
+        + " AND hour = TIMESTAMP '2026-03-01 09:00:00'"));
+    assertEquals(1, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_runs WHERE status = 'FAILED'"
+        + " AND hour = TIMESTAMP '2026-03-01 10:00:00'"));
+    assertEquals(0, WarehouseRows.count(warehouse, "SELECT count(*) FROM gold_ticketing_show_hourly"
+        + " WHERE hour > TIMESTAMP '2026-03-01 09:00:00'"), "nothing of the failed or later hours was loaded");
+  }
+
+  @Test
+  void theDefaultHourIsTheLastCompleteOne() {
+    Duration settle = Duration.ofMinutes(20);
+    assertEquals(Hour.parse("2026-03-01T10"), Hour.lastComplete(Instant.parse("2026-03-01T12:19:59Z"), settle));
+    assertEquals(Hour.parse("2026-03-01T11"), Hour.lastComplete(Instant.parse("2026-03-01T12:20:00Z"), settle));
+    HourlyBatch.Options o = PipelineOptionsFactory.fromArgs().as(HourlyBatch.Options.class);
+    assertEquals(List.of(Hour.parse("2026-03-01T11")), HourlyBatch.hours(o, Instant.parse("2026-03-01T12:25:00Z")));
+    o.setFrom("2026-03-01T09");
+    assertEquals(List.of(H0, H1, Hour.parse("2026-03-01T11")), HourlyBatch.hours(o, Instant.parse("2026-03-01T12:25:00Z")),
+        "--from without --to runs up to the last complete hour, in order");
+  }
+
+  @Test
+  void hoursParseAndRangesRunInOrder() {
+    assertEquals(Instant.parse("2026-03-01T09:00:00Z"), Hour.parse("2026-03-01T09").start());
+    assertEquals("2026-12-31T23", Hour.parse("2026-12-31T23").toString());
+    assertEquals(Hour.parse("2027-01-01T00"), Hour.parse("2026-12-31T23").next());
+    assertEquals(List.of(Hour.parse("2026-12-31T23"), Hour.parse("2027-01-01T00"), Hour.parse("2027-01-01T01")),
+        Hour.range(Hour.parse("2026-12-31T23"), Hour.parse("2027-01-01T01")));
+    assertThrows(IllegalArgumentException.class, () -> Hour.parse("2026-03-01 09:00"));
+    assertThrows(IllegalArgumentException.class, () -> Hour.range(H2, H0));
+  }
+
+  @Test
+  void badOptionsExitWithUsageAndASentence() {
+    Path lake = BatchFixtures.tempDir("usage");
+    String url = BatchFixtures.duckDb(lake, "w");
+    BatchFixtures.Run badHour = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=yesterday"));
+    assertEquals(HourlyBatch.USAGE, badHour.exit());
+    assertTrue(badHour.err().contains("'yesterday' is not an hour; write YYYY-MM-DDTHH"), badHour.err());
+    BatchFixtures.Run backwards = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--from=" + H2, "--to=" + H0));
+    assertEquals(HourlyBatch.USAGE, backwards.exit());
+    assertTrue(backwards.err().contains("is after --to"), backwards.err());
+    BatchFixtures.Run both = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H0, "--from=" + H0));
+    assertEquals(HourlyBatch.USAGE, both.exit());
+    BatchFixtures.Run topic = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--topics=bookings_fact"));
+    assertEquals(HourlyBatch.USAGE, topic.exit());
+    assertTrue(topic.err().contains("has no event_id"), topic.err());
+  }
+
+  @Test
+  void anUnreachableWarehouseFailsTheRunWithASentence() {
+    Path lake = BatchFixtures.tempDir("unreachable");
+    BatchFixtures.Run run = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake,
+        "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", "--hour=" + H0));
+    assertEquals(HourlyBatch.FAILED, run.exit());
+    assertTrue(run.err().contains("unreachable"), run.err());
+  }
+
+  @Test
+  void anHourWithNoDataLoadsNothingAndSucceeds() {
+    Path lake = BatchFixtures.tempDir("empty");
+    String url = BatchFixtures.duckDb(lake, "w");
+    BatchFixtures.Run run = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H0));
+    assertEquals(HourlyBatch.OK, run.exit(), run.out() + run.err());
+    Warehouse warehouse = new Warehouse(url, null, "NO_PASSWORD");
+    assertEquals(0, WarehouseRows.gold(warehouse).values().stream().mapToInt(List::size).sum());
+    assertEquals(5, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_topic_stats WHERE silver_rows = 0"
+        + " AND topic IN ('bookings', 'payments', 'boxoffice', 'orders', 'retail-invoice-lines')"),
+        "every topic is recorded, with zero rows");
+  }
+}

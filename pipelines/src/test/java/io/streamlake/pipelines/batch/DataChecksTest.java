@@ -1,0 +1,112 @@
+package io.streamlake.pipelines.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlake.devservices.PostgresServer;
+import io.streamlake.pipelines.common.Warehouse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The data checks on a real DuckDB and PostgreSQL: a bad load fails naming the check and the rows,
+ * and the swap rolls back, leaving the hour as it was.
+ */
+class DataChecksTest {
+  static final Hour HOUR = Hour.parse("2026-03-01T10");
+  static final Instant H = HOUR.start();
+
+  static Warehouse warehouse(String engine) {
+    String url = engine.equals("duckdb")
+        ? BatchFixtures.duckDb(Path.of(BatchFixtures.tempDir("checks").toString()), "w")
+        : PostgresServer.shared().jdbcUrl("checks_" + Long.toHexString(System.nanoTime()));
+    Warehouse w = new Warehouse(url, null, "NO_PASSWORD");
+    w.migrate(HourlyBatch.MIGRATIONS);
+    return w;
+  }
+
+  static TicketingGold.ShowHour show(String showId, long bookings, long amount) {
+    return new TicketingGold.ShowHour(H, showId, "Globe", "EUR", "Hamlet", "London", bookings, bookings * 2, amount,
+        bookings, amount, 1.0);
+  }
+
+  static TopicStats bookingStats(long rows, long total) {
+    return new TopicStats(H, "bookings", 1, rows, 0, 0, 0, rows, total);
+  }
+
+  static void insert(Warehouse w, GoldTable table, String runId, List<? extends GoldRow> rows) throws SQLException {
+    try (Connection c = w.connect()) {
+      for (GoldRow row : rows) {
+        String sql = runId == null
+            ? "INSERT INTO " + table.name() + " (" + String.join(", ", table.columnNames()) + ") VALUES ("
+                + table.columns().stream().map(x -> "?").collect(Collectors.joining(", ")) + ")"
+            : table.insertStaging();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+          if (runId == null) {
+            table.bind(s, 1, row.values());
+          } else {
+            s.setString(1, runId);
+            table.bind(s, 2, row.values());
+          }
+          s.executeUpdate();
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"duckdb", "postgresql"})
+  void aBadLoadFailsNamingTheCheckAndTheRows(String engine) throws SQLException {
+    Warehouse w = warehouse(engine);
+    insert(w, TicketingGold.TABLE, null, List.of(show("sh-1", 3, 300), show("sh-1", 2, 200), show(null, 1, 100)));
+    insert(w, TopicStats.TABLE, null, List.of(bookingStats(5, 999)));
+    List<DataChecks.Failure> failures;
+    try (Connection c = w.connect()) {
+      failures = DataChecks.run(c, HOUR);
+    }
+    Map<String, String> byName = failures.stream().collect(Collectors.toMap(DataChecks.Failure::check,
+        DataChecks.Failure::describe));
+    assertEquals(List.of("gold_ticketing_show_hourly.keys_not_null", "gold_ticketing_show_hourly.keys_unique",
+        "ticketing.bookings_match_silver", "ticketing.booked_amount_matches_silver"),
+        failures.stream().map(DataChecks.Failure::check).toList());
+    assertTrue(byName.get("gold_ticketing_show_hourly.keys_unique").contains("show_id=sh-1")
+        && byName.get("gold_ticketing_show_hourly.keys_unique").contains("copies=2"), byName.toString());
+    assertTrue(byName.get("gold_ticketing_show_hourly.keys_not_null").contains("show_id=null"), byName.toString());
+    assertTrue(byName.get("ticketing.bookings_match_silver").matches(".*gold=6.*silver=5.*"), byName.toString());
+    assertTrue(byName.get("ticketing.booked_amount_matches_silver").matches(".*gold=600.*silver=999.*"), byName.toString());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"duckdb", "postgresql"})
+  void aFailedCheckRollsTheSwapBackAndTheHourKeepsItsRows(String engine) throws SQLException {
+    Warehouse w = warehouse(engine);
+    HourLoader.RunInfo good = new HourLoader.RunInfo("run-good", HOUR, Instant.now(), "DirectRunner");
+    insert(w, TicketingGold.TABLE, "run-good", List.of(show("sh-1", 3, 300)));
+    insert(w, TopicStats.TABLE, "run-good", List.of(bookingStats(3, 300)));
+    HourLoader.Loaded loaded = HourLoader.swap(w, good, List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
+    assertEquals(1, loaded.rows().get("gold_ticketing_show_hourly"));
+
+    HourLoader.RunInfo bad = new HourLoader.RunInfo("run-bad", HOUR, Instant.now(), "DirectRunner");
+    insert(w, TicketingGold.TABLE, "run-bad", List.of(show("sh-2", 1, 100), show("sh-2", 1, 100)));
+    insert(w, TopicStats.TABLE, "run-bad", List.of(bookingStats(2, 200)));
+    DataChecks.DataCheckException e = assertThrows(DataChecks.DataCheckException.class,
+        () -> HourLoader.swap(w, bad, List.of(TicketingGold.TABLE), List.of("bookings"), List.of()));
+    assertTrue(e.getMessage().contains("gold_ticketing_show_hourly.keys_unique: hour=2026-03-01 10:00:00")
+        && e.getMessage().contains("show_id=sh-2, venue=Globe, currency=EUR, copies=2"), e.getMessage());
+    assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
+
+    assertEquals(List.of(List.of(H, "sh-1", 3L)), WarehouseRows.read(w, TicketingGold.TABLE).stream()
+        .map(r -> List.of(r.get(0), r.get(1), r.get(6))).toList(), "the good load is still the hour's");
+    assertEquals(3, WarehouseRows.count(w, "SELECT silver_rows FROM batch_topic_stats"));
+    assertEquals(1, WarehouseRows.count(w, "SELECT count(*) FROM batch_runs"), "only the good run is recorded");
+  }
+}

@@ -1,0 +1,75 @@
+package io.streamlake.pipelines.batch;
+
+import static io.streamlake.pipelines.batch.BatchFixtures.H0;
+import static io.streamlake.pipelines.batch.BatchFixtures.H1;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlake.events.ticketing.Booking;
+import io.streamlake.pipelines.common.Warehouse;
+import io.streamlake.pipelines.lake.LakeFixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input does not stop an hour: an unreadable Parquet file (garbage, and a truncated copy of a real
+ * file) is moved to the quarantine folder, an invalid record is listed with its path, both are counted,
+ * the rest of the hour loads as the model says, and the exit code says something was quarantined.
+ */
+class QuarantineTest {
+  @Test
+  void corruptFilesAndInvalidRecordsAreQuarantinedAndTheRestLoads() throws IOException {
+    Path lake = BatchFixtures.lake();
+    String url = BatchFixtures.duckDb(lake, "warehouse");
+    Warehouse warehouse = new Warehouse(url, null, "NO_PASSWORD");
+    Path bookings = lake.resolve("bronze/bookings/dt=2026-03-01/hour=10");
+    Path orders = lake.resolve("bronze/orders/dt=2026-03-01/hour=10");
+    Files.writeString(bookings.resolve("part-garbage-00000-00-of-01.parquet"), "PAR1 this is not parquet PAR1");
+    byte[] real = Files.readAllBytes(orders.resolve(LakeFixtures.parquetFiles(orders).get(0)));
+    Files.write(orders.resolve("part-truncated-00000-00-of-01.parquet"), java.util.Arrays.copyOf(real, real.length / 2));
+    Booking invalid = Booking.newBuilder(BatchFixtures.events().bookings.get(0)).setEventId("bad-amount")
+        .setBookingId("bk-bad").setBookedAt(H1.start().plusSeconds(5)).setAmountMinor(1).build();
+    BatchFixtures.writeBronzeFiles(lake, List.<SpecificRecord>of(invalid), "invalid", 0);
+
+    BatchFixtures.Run run = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1));
+    assertEquals(HourlyBatch.QUARANTINED, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("QUARANTINED") && run.out().contains("quarantined 2 files and 1 records"), run.out());
+    assertTrue(run.out().contains(bookings.resolve("part-garbage-00000-00-of-01.parquet") + ": unreadable Parquet"), run.out());
+    assertTrue(run.out().contains("record bad-amount of bookings in " + bookings), run.out());
+    assertTrue(run.out().contains("amount_minor 1 is not seats * unit_price_minor"), run.out());
+
+    assertFalse(Files.exists(bookings.resolve("part-garbage-00000-00-of-01.parquet")), "moved out of bronze");
+    assertTrue(Files.exists(lake.resolve("quarantine/bronze/bookings/dt=2026-03-01/hour=10/part-garbage-00000-00-of-01.parquet")));
+    assertTrue(Files.exists(lake.resolve("quarantine/bronze/orders/dt=2026-03-01/hour=10/part-truncated-00000-00-of-01.parquet")));
+    List<String> list;
+    try (var files = Files.list(lake.resolve("quarantine/records/dt=2026-03-01/hour=10"))) {
+      Path file = files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).findFirst().orElseThrow();
+      list = Files.readAllLines(file, StandardCharsets.UTF_8);
+    }
+    assertEquals(3, list.size(), list::toString);
+    assertTrue(list.stream().map(QuarantineEntry::fromJson).anyMatch(e -> e.kind() == QuarantineEntry.Kind.RECORD
+        && e.eventId().equals("bad-amount") && e.record().contains("bk-bad")), list::toString);
+
+    assertEquals(3, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_quarantine"));
+    assertEquals(1, WarehouseRows.count(warehouse, "SELECT quarantined_files FROM batch_topic_stats WHERE topic = 'orders'"));
+    assertEquals(1, WarehouseRows.count(warehouse, "SELECT quarantined_rows FROM batch_topic_stats WHERE topic = 'bookings'"));
+    assertEquals(1, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_runs WHERE status = 'QUARANTINED'"));
+    Map<String, List<List<Object>>> model = GoldModel.of(BatchFixtures.events(), H1, WarehouseCases.WINDOW);
+    assertEquals(model, WarehouseRows.gold(warehouse), "the rest of the hour loads");
+
+    BatchFixtures.Run rerun = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1));
+    assertEquals(HourlyBatch.QUARANTINED, rerun.exit(), "the invalid record is still in bronze: " + rerun.out());
+    assertTrue(rerun.out().contains("quarantined 0 files and 1 records"), rerun.out());
+    assertEquals(model, WarehouseRows.gold(warehouse));
+
+    BatchFixtures.Run clean = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H0));
+    assertEquals(HourlyBatch.OK, clean.exit(), "an hour with nothing bad: " + clean.out() + clean.err());
+  }
+}

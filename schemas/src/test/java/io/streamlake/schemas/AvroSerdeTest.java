@@ -1,0 +1,91 @@
+package io.streamlake.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlake.events.ticketing.Booking;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeTest {
+
+  @Test
+  void everyTopicRoundTripsThroughSingleObjectEncoding() {
+    for (Topic<?> topic : Topics.all()) {
+      roundTrip(topic);
+    }
+  }
+
+  private static <T extends SpecificRecord> void roundTrip(Topic<T> topic) {
+    T value = SampleRecords.sample(topic.valueClass(), 3);
+    byte[] bytes = new AvroSerializer<>(topic.valueClass()).serialize(topic.name(), value);
+    assertEquals((byte) 0xC3, bytes[0], topic + ": single-object marker");
+    assertEquals((byte) 0x01, bytes[1], topic + ": single-object marker");
+    T back = new AvroDeserializer<>(topic.valueClass()).deserialize(topic.name(), bytes);
+    assertEquals(value, back, topic.toString());
+    assertArrayEquals(bytes, topic.codec().encode(back), topic + ": re-encoding is stable");
+  }
+
+  @Test
+  void bytesAreExactlyAvrosOwnSingleObjectEncoding() throws Exception {
+    for (Topic<?> topic : Topics.all()) {
+      sameAsAvro(topic);
+    }
+  }
+
+  private static <T extends SpecificRecord> void sameAsAvro(Topic<T> topic) throws Exception {
+    T value = SampleRecords.sample(topic.valueClass(), 5);
+    var avro = new org.apache.avro.message.BinaryMessageEncoder<T>(
+        org.apache.avro.specific.SpecificData.getForClass(topic.valueClass()), topic.schema());
+    java.nio.ByteBuffer expected = avro.encode(value);
+    byte[] bytes = new byte[expected.remaining()];
+    expected.get(bytes);
+    assertArrayEquals(bytes, topic.codec().encode(value), topic.toString());
+  }
+
+  @Test
+  void garbageFailsWithTheTopicNamed() {
+    AvroDeserializer<Booking> deserializer = new AvroDeserializer<>(Booking.class);
+    SerializationException e = assertThrows(SerializationException.class,
+        () -> deserializer.deserialize("bookings", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(e.getMessage().contains("topic bookings"), e.getMessage());
+    assertTrue(e.getMessage().contains("not Avro single-object encoding"), e.getMessage());
+  }
+
+  @Test
+  void unknownFingerprintAndTruncatedBodyFailClearly() {
+    byte[] valid = Topics.BOOKINGS.codec().encode(SampleRecords.sample(Booking.class, 1));
+    byte[] unknown = valid.clone();
+    unknown[5] ^= 0x55;
+    AvroDecodeException e1 = assertThrows(AvroDecodeException.class, () -> Topics.BOOKINGS.codec().decode(unknown));
+    assertTrue(e1.getMessage().contains("Booking"), e1.getMessage());
+    byte[] truncated = Arrays.copyOf(valid, 14);
+    assertThrows(AvroDecodeException.class, () -> Topics.BOOKINGS.codec().decode(truncated));
+    assertThrows(AvroDecodeException.class, () -> Topics.BOOKINGS.codec().decode(null));
+  }
+
+  @Test
+  void poisonRecordNamesTopicPartitionAndOffset() {
+    ConsumerRecord<byte[], byte[]> record =
+        new ConsumerRecord<>("payments", 2, 1234L, new byte[0], new byte[] {1, 2, 3});
+    PoisonRecordException e = assertThrows(PoisonRecordException.class,
+        () -> new AvroDeserializer<>(io.streamlake.events.ticketing.Payment.class).decode(record));
+    assertEquals("payments", e.topic());
+    assertEquals(2, e.partition());
+    assertEquals(1234L, e.offset());
+    assertTrue(e.getMessage().contains("topic payments partition 2 offset 1234"), e.getMessage());
+  }
+
+  @Test
+  void registryNamesEveryTopicOnce() {
+    assertEquals(Topics.all().size(), Topics.all().stream().map(Topic::name).distinct().count());
+    assertEquals(Topics.PAYMENTS, Topics.byName("payments").orElseThrow());
+    assertTrue(Topics.byName("nope").isEmpty());
+  }
+}

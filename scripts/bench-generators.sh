@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Benchmark: generator -> Kafka vs a plain producer sending the same pre-encoded bytes (A-B-B-A pairs).
+# usage: scripts/bench-generators.sh [EVENTS] [PAIRS]   (starts the local broker if it is not running)
+source "$(dirname "$0")/lib.sh"
+ensure_built
+"$ROOT/scripts/kafka-local.sh" start >/dev/null
+exec java -Xms1g -Xmx1g -cp "$(module_classpath generators)" io.streamlake.generators.bench.GeneratorBenchmark \
+  "127.0.0.1:${KAFKA_PORT:-9092}" "${1:-200000}" "${2:-3}"

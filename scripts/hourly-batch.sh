@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# What cron calls once an hour: the hourly batch (io.streamlake.pipelines.batch.HourlyBatch) turns the last
+# complete hour of the bronze lake into silver Parquet and gold warehouse tables (docs/warehouse.md).
+# usage: scripts/hourly-batch.sh [HourlyBatch options]
+#   (no option)                                  the last complete hour (an hour ends, then --settleMinutes=20 pass)
+#   --hour=2026-03-01T09                         one hour (UTC); rerunning an hour replaces exactly that hour
+#   --from=2026-03-01T00 --to=2026-03-01T23      a backfill, in order, stopping at the first failed hour
+#   --lakeRoot=.local/lake --jdbcUrl=jdbc:duckdb:.local/warehouse.duckdb --runner=DirectRunner|FlinkRunner|SparkRunner
+# environment:
+#   STREAMLAKE_BATCH_LOG   log file every run appends to (default .local/logs/hourly-batch.log)
+#   STREAMLAKE_BATCH_LOCK  lock file; a run that finds it held exits 75 (default .local/hourly-batch.lock)
+#   STREAMLAKE_JDBC_PASSWORD  the warehouse password, if any; PIPELINE_JAVA_OPTS (default -Xmx2g)
+# exit codes: 0 done; 1 failed (a data check, the pipeline, the warehouse); 2 bad options;
+#   3 done, but something was quarantined (see the log and batch_quarantine); 75 another run holds the lock.
+# The build must exist (mvn -DskipTests package): cron never builds.
+source "$(dirname "$0")/lib.sh"
+LOG="${STREAMLAKE_BATCH_LOG:-$LOCAL/logs/hourly-batch.log}"
+LOCK="${STREAMLAKE_BATCH_LOCK:-$LOCAL/hourly-batch.lock}"
+mkdir -p "$(dirname "$LOG")"
+cd "$ROOT"
+
+CP="$(module_classpath pipelines)"
+# Spark on Java 17 needs these opens; harmless for the other runners
+OPENS="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+export SPARK_LOCAL_IP=127.0.0.1
+
+printf '=== %s start pid %s: %s\n' "$(date -u +%FT%TZ)" "$$" "$*" >>"$LOG"
+set +e
+java ${PIPELINE_JAVA_OPTS:--Xmx2g} $OPENS -Dspark.ui.enabled=false -Dspark.driver.host=127.0.0.1 \
+  -Dspark.driver.bindAddress=127.0.0.1 -cp "$CP" io.streamlake.pipelines.batch.HourlyBatch \
+  --lockFile="$LOCK" "$@" 2>&1 | tee -a "$LOG"
+rc=${PIPESTATUS[0]}
+set -e
+case "$rc" in
+  0) what="done" ;;
+  1) what="FAILED" ;;
+  2) what="bad options" ;;
+  3) what="done, something was quarantined" ;;
+  75) what="refused: another run holds the lock $LOCK" ;;
+  *) what="FAILED (java exited $rc)" ;;
+esac
+printf '=== %s end pid %s: exit %s (%s)\n' "$(date -u +%FT%TZ)" "$$" "$rc" "$what" | tee -a "$LOG" >&2
+exit "$rc"
