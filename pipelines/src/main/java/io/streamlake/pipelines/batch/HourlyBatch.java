@@ -103,10 +103,10 @@ public final class HourlyBatch {
     void setSettleMinutes(Integer value);
 
     @Description("A booking is paid when a successful payment comes within this many minutes (at most 60)")
-    @Default.Integer(15)
-    Integer getPaymentWindowMinutes();
+    @Default.Long(15)
+    Long getPaymentWindowMinutes();
 
-    void setPaymentWindowMinutes(Integer value);
+    void setPaymentWindowMinutes(Long value);
 
     @Description("Topics to process, comma-separated (default: every topic whose events have an event_id);"
         + " a gold table is rebuilt only when all its topics are processed")

@@ -69,7 +69,7 @@ class BatchUnitsTest {
     HourlyBatch.Options o = PipelineOptionsFactory.fromArgs("--hour=2026-03-01T10", "--lakeRoot=/data/lake")
         .withValidation().as(HourlyBatch.Options.class);
     assertEquals(20, o.getSettleMinutes());
-    assertEquals(15, o.getPaymentWindowMinutes());
+    assertEquals(15L, o.getPaymentWindowMinutes());
     assertEquals(".local/hourly-batch.lock", o.getLockFile());
   }
 
