@@ -6,6 +6,7 @@ import io.streamlake.events.shop.Order;
 import io.streamlake.events.ticketing.Booking;
 import io.streamlake.events.ticketing.Payment;
 import io.streamlake.pipelines.common.Preflight;
+import io.streamlake.pipelines.common.RunnerMatrix;
 import io.streamlake.pipelines.common.Warehouse;
 import io.streamlake.pipelines.common.WarehouseOptions;
 import io.streamlake.pipelines.lake.LakeLayout;
@@ -164,7 +165,7 @@ public final class HourlyBatch {
 
   private static int runHours(Options options, List<Hour> hours, PrintStream out, PrintStream err) {
     try {
-      Preflight.check(options, false);
+      Preflight.check(options, RunnerMatrix.PipelineName.HOURLY_BATCH);
       Warehouse.of(options).migrate(MIGRATIONS);
     } catch (RuntimeException e) {
       err.println("error: " + e.getMessage());

@@ -10,7 +10,6 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -31,16 +30,13 @@ public final class Preflight {
   }
 
   /**
-   * @param stateful the pipeline uses state and event-time timers
+   * Refuses a pipeline on a runner and mode that {@link RunnerMatrix} marks as failing fast, then checks
+   * that Kafka and the warehouse answer.
    */
-  public static void check(PipelineOptions options, boolean stateful) {
-    String runner = options.getRunner().getSimpleName();
-    boolean streaming = options instanceof StreamingOptions s && Boolean.TRUE.equals(s.isStreaming());
-    if (stateful && streaming && runner.startsWith("SparkRunner")) {
-      throw new PreflightException("The Spark runner of Beam 2.62 cannot run stateful processing (state and"
-          + " event-time timers) in streaming mode; run this pipeline on the Flink or Direct runner, or on Spark"
-          + " with --readMode=REPLAY (batch).");
-    }
+  public static void check(PipelineOptions options, RunnerMatrix.PipelineName pipeline) {
+    RunnerMatrix.refusal(pipeline, options).ifPresent(reason -> {
+      throw new PreflightException(reason);
+    });
     if (options instanceof KafkaOptions k) {
       checkKafka(k.getBootstrapServers());
     }

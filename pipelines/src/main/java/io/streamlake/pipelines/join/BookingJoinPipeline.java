@@ -7,6 +7,7 @@ import io.streamlake.events.ticketing.Payment;
 import io.streamlake.pipelines.common.DecodeRecords;
 import io.streamlake.pipelines.common.KafkaOptions;
 import io.streamlake.pipelines.common.Preflight;
+import io.streamlake.pipelines.common.RunnerMatrix;
 import io.streamlake.pipelines.common.RawRecord;
 import io.streamlake.pipelines.common.ReadTopic;
 import io.streamlake.pipelines.common.Warehouse;
@@ -97,7 +98,7 @@ public final class BookingJoinPipeline {
   /** Checks the options against the runner and the endpoints, builds and starts the pipeline. */
   public static PipelineResult run(Options options) {
     options.setStreaming(options.getReadMode() == KafkaOptions.ReadMode.STREAMING);
-    Preflight.check(options, true);
+    Preflight.check(options, RunnerMatrix.PipelineName.JOIN);
     if (options.getWriteWarehouse()) {
       Warehouse.of(options).migrate(MIGRATIONS);
     }

@@ -2,6 +2,7 @@ package io.streamlake.pipelines.lake;
 
 import io.streamlake.pipelines.common.KafkaOptions;
 import io.streamlake.pipelines.common.Preflight;
+import io.streamlake.pipelines.common.RunnerMatrix;
 import io.streamlake.pipelines.common.RawRecord;
 import io.streamlake.pipelines.common.ReadTopic;
 import io.streamlake.schemas.Topic;
@@ -82,7 +83,7 @@ public final class LakeWriterPipeline {
     if (options.getCloseFilesEverySeconds() < 1 || options.getShards() < 1) {
       throw new IllegalArgumentException("--closeFilesEverySeconds and --shards must be at least 1");
     }
-    Preflight.check(options, false);
+    Preflight.check(options, RunnerMatrix.PipelineName.LAKE);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, options);
     return pipeline.run();

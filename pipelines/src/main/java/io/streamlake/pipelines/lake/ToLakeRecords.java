@@ -2,6 +2,7 @@ package io.streamlake.pipelines.lake;
 
 import io.streamlake.events.DeadLetter;
 import io.streamlake.pipelines.common.DeadLetters;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import io.streamlake.pipelines.common.DecodeRecords;
 import io.streamlake.pipelines.common.RawRecord;
 import io.streamlake.schemas.AvroCodec;
@@ -57,7 +58,9 @@ public final class ToLakeRecords extends PTransform<PCollection<RawRecord>, PCol
     for (int i = 0; i < topics.size(); i++) {
       decode(topics.get(i), byTopic.get(i), parts, deadLetters);
     }
-    deadLetters.add(byTopic.get(topics.size()).apply("UnknownTopicsAsDeadLetters", ParDo.of(new UnknownTopicFn())));
+    // the same coder as the decoders' dead letters: Flink refuses to flatten streams of different coders
+    deadLetters.add(byTopic.get(topics.size()).apply("UnknownTopicsAsDeadLetters", ParDo.of(new UnknownTopicFn()))
+        .setCoder(AvroCoder.of(DeadLetter.class)));
     parts.add(PCollectionList.of(deadLetters).apply("CollectDeadLetters", Flatten.pCollections())
         .apply("PlaceDeadLetters", ParDo.of(new PlaceFn<>(DeadLetter.class, LakeLayout.DEAD_LETTER_DIR))));
     return PCollectionList.of(parts).apply("CollectLakeRecords", Flatten.pCollections()).setCoder(LakeRecord.Coder.of());

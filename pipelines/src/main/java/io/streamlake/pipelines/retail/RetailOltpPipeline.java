@@ -4,6 +4,7 @@ import io.streamlake.events.DeadLetter;
 import io.streamlake.events.retail.InvoiceLine;
 import io.streamlake.pipelines.common.KafkaOptions;
 import io.streamlake.pipelines.common.Preflight;
+import io.streamlake.pipelines.common.RunnerMatrix;
 import io.streamlake.pipelines.common.RawRecord;
 import io.streamlake.pipelines.common.ReadTopic;
 import io.streamlake.pipelines.common.Warehouse;
@@ -74,7 +75,7 @@ public final class RetailOltpPipeline {
       throw new Preflight.PreflightException("The retail OLTP store is PostgreSQL: pass"
           + " --jdbcUrl=jdbc:postgresql://HOST:PORT/DB (got " + options.getJdbcUrl() + ").");
     }
-    Preflight.check(options, false);
+    Preflight.check(options, RunnerMatrix.PipelineName.RETAIL_OLTP);
     Warehouse.of(options).migrate(OltpStore.MIGRATIONS);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, options);

@@ -14,6 +14,7 @@ import io.streamlake.events.shop.VipAlert;
 import io.streamlake.pipelines.common.DecodeRecords;
 import io.streamlake.pipelines.common.KafkaOptions;
 import io.streamlake.pipelines.common.Preflight;
+import io.streamlake.pipelines.common.RunnerMatrix;
 import io.streamlake.pipelines.common.RawRecord;
 import io.streamlake.pipelines.common.ReadTopic;
 import io.streamlake.pipelines.common.Warehouse;
@@ -177,7 +178,7 @@ public final class WindowsPipeline {
   /** Checks the options against the runner and the endpoints, builds and starts the pipeline. */
   public static PipelineResult run(Options options) {
     options.setStreaming(options.getReadMode() == KafkaOptions.ReadMode.STREAMING);
-    Preflight.check(options, true);
+    Preflight.check(options, RunnerMatrix.PipelineName.WINDOWS);
     if (options.getWriteWarehouse()) {
       Warehouse.of(options).migrate(MIGRATIONS);
     }
