@@ -33,6 +33,17 @@ public final class WarehouseSummary {
     {"vip_alerts", "VIP alerts", "SELECT count(*) FROM vip_alerts"},
     {"low_star_followups", "low-star ratings followed by views",
         "SELECT count(*) FROM low_star_followups"},
+    {"gold_ticketing_show_hourly", "hourly batch: paid share of bookings",
+        "SELECT round(100.0 * sum(paid_bookings) / nullif(sum(bookings), 0), 1) || ' %' FROM gold_ticketing_show_hourly"},
+    {"gold_boxoffice_theater_hourly", "hourly batch: moviegoers, avg wait (s)",
+        "SELECT sum(moviegoers) || ', ' || round(avg(avg_wait_seconds), 1) FROM gold_boxoffice_theater_hourly"},
+    {"gold_retail_top_products_hourly", "hourly batch: top products (revenue)",
+        "SELECT string_agg(stock_code || ' ' || round(r / 100.0, 2), ', ') FROM (SELECT stock_code, sum(revenue_minor) AS r"
+            + " FROM gold_retail_top_products_hourly GROUP BY stock_code ORDER BY r DESC, stock_code LIMIT 3) s"},
+    {"gold_retail_sales_hourly", "hourly batch: retail net sales",
+        "SELECT round(sum(net_sales_minor) / 100.0, 2) FROM gold_retail_sales_hourly"},
+    {"gold_shop_product_hourly", "hourly batch: web-shop orders, revenue",
+        "SELECT sum(orders) || ', ' || round(sum(revenue_minor) / 100.0, 2) FROM gold_shop_product_hourly"},
   };
 
   public static void main(String[] args) throws SQLException {
