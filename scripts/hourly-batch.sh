@@ -20,14 +20,12 @@ mkdir -p "$(dirname "$LOG")"
 cd "$ROOT"
 
 CP="$(module_classpath pipelines)"
-# Spark on Java 17 needs these opens; harmless for the other runners
-OPENS="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
 export SPARK_LOCAL_IP=127.0.0.1
 
 printf '=== %s start pid %s: %s\n' "$(date -u +%FT%TZ)" "$$" "$*" >>"$LOG"
 set +e
-java ${PIPELINE_JAVA_OPTS:--Xmx2g} $OPENS -Dspark.ui.enabled=false -Dspark.driver.host=127.0.0.1 \
-  -Dspark.driver.bindAddress=127.0.0.1 -cp "$CP" io.streamlake.pipelines.batch.HourlyBatch \
+# shellcheck disable=SC2086 # option lists
+java ${PIPELINE_JAVA_OPTS:--Xmx2g} $SPARK_JAVA_OPTS -cp "$CP" io.streamlake.pipelines.batch.HourlyBatch \
   --lockFile="$LOCK" "$@" 2>&1 | tee -a "$LOG"
 rc=${PIPESTATUS[0]}
 set -e
