@@ -27,7 +27,7 @@ module_classpath() {
 pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 
 # The pipelines by name, for run-pipeline.sh, run-on-flink.sh and run-on-spark.sh: one place maps names to main classes.
-PIPELINE_NAMES="join windows lake hourly-batch retail-oltp summary bench-join"
+PIPELINE_NAMES="join windows lake hourly-batch retail-oltp summary bench-join bench-windows bench-batch"
 pipeline_main() {
   case "${1:-}" in
     join) echo io.streamlake.pipelines.join.BookingJoinPipeline ;;
@@ -37,6 +37,8 @@ pipeline_main() {
     retail-oltp) echo io.streamlake.pipelines.retail.RetailOltpPipeline ;;
     summary) echo io.streamlake.pipelines.common.WarehouseSummary ;;
     bench-join) echo io.streamlake.pipelines.bench.JoinBenchmark ;;
+    bench-windows) echo io.streamlake.pipelines.bench.WindowsBenchmark ;;
+    bench-batch) echo io.streamlake.pipelines.bench.BatchLoadBenchmark ;;
     *) return 1 ;;
   esac
 }

@@ -9,10 +9,10 @@ import io.streamlake.pipelines.common.RawRecord;
 import io.streamlake.pipelines.common.ReadTopic;
 import io.streamlake.pipelines.common.WriteTopic;
 import io.streamlake.pipelines.join.BookingJoinPipeline;
+import io.streamlake.pipelines.windows.PageViewsByMethod;
 import io.streamlake.pipelines.windows.WindowedAggregate;
 import io.streamlake.pipelines.windows.WindowsPipeline;
 import io.streamlake.schemas.Topics;
-import java.lang.reflect.Constructor;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.PCollection;
@@ -58,7 +58,7 @@ public final class BeamJobs {
     PCollection<RawRecord> raw = pipeline.apply("ReadPageViews", ReadTopic.of(options, Topics.PAGE_VIEWS));
     DecodeRecords<PageView> decode = DecodeRecords.of(Topics.PAGE_VIEWS, PageView::getViewedAt);
     PCollectionTuple views = raw.apply("ParsePageViews", decode);
-    WindowedAggregate<PageView, PageViewStats> byMethod = WindowedAggregate.of(pageViewsByMethod(),
+    WindowedAggregate<PageView, PageViewStats> byMethod = WindowedAggregate.of(new PageViewsByMethod(),
         Duration.standardMinutes(options.getPageViewWindowMinutes()),
         Duration.standardMinutes(options.getAllowedLatenessMinutes()),
         Duration.standardMinutes(options.getStateRetentionMinutes()), "AggregatePageViewsByMethod");
@@ -68,20 +68,5 @@ public final class BeamJobs {
     PCollection<DeadLetter> deadLetters = views.get(decode.failures());
     deadLetters.apply("WriteDeadLetterTopic", WriteTopic.of(options, Topics.DEAD_LETTERS));
     return pipeline;
-  }
-
-  /**
-   * The pipeline's {@code PageViewsByMethod}, which is package-private: loaded reflectively so the
-   * benchmark runs the pipeline's own aggregation rather than a copy.
-   */
-  @SuppressWarnings("unchecked")
-  static WindowedAggregate.Aggregation<PageView, PageViewStats> pageViewsByMethod() {
-    try {
-      Constructor<?> c = Class.forName("io.streamlake.pipelines.windows.PageViewsByMethod").getDeclaredConstructor();
-      c.setAccessible(true);
-      return (WindowedAggregate.Aggregation<PageView, PageViewStats>) c.newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot load the pipelines' PageViewsByMethod", e);
-    }
   }
 }

@@ -11,9 +11,9 @@ import java.util.List;
  * Page views per HTTP method in one window: views, error rate (status >= 500), average and p95
  * latency (nearest rank).
  */
-final class PageViewsByMethod implements WindowedAggregate.Aggregation<PageView, PageViewStats> {
+public final class PageViewsByMethod implements WindowedAggregate.Aggregation<PageView, PageViewStats> {
   private static final long serialVersionUID = 1L;
-  static final String NAME = "pageviews_by_method_5m";
+  public static final String NAME = "pageviews_by_method_5m";
 
   @Override
   public String name() {
