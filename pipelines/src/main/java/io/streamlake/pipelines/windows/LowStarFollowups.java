@@ -140,6 +140,15 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
         ordered.get(ordered.size() - 1).getViewedAt());
   }
 
+  static boolean anyMatch(StarRating r, List<PageView> views, long windowMillis) {
+    for (PageView v : views) {
+      if (matches(r, v, windowMillis)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean matches(StarRating r, PageView v, long windowMillis) {
     long delay = v.getViewedAt().toEpochMilli() - r.getRatedAt().toEpochMilli();
     return delay >= 0 && delay <= windowMillis;
@@ -275,13 +284,21 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
       List<StarRating> keptRatings = new ArrayList<>();
       for (StarRating r : ratings) {
         long decideAt = r.getRatedAt().toEpochMilli() + window;
-        LowStarFollowup f = followup(r, views, window);
-        if (decideAt > previous && decideAt <= now && f != null) {
-          out.get(FOLLOWUPS).output(f);
+        boolean closes = decideAt + lateness <= now;
+        // the follow-up is built only for a rating decided by this firing; one that only closes needs
+        // to know whether any view matched (building it for every rating at every firing was quadratic)
+        if (decideAt > previous && decideAt <= now) {
+          LowStarFollowup f = followup(r, views, window);
+          if (f != null) {
+            out.get(FOLLOWUPS).output(f);
+          }
+          if (closes) {
+            (f != null ? followups : noFollowups).inc();
+          }
+        } else if (closes) {
+          (anyMatch(r, views, window) ? followups : noFollowups).inc();
         }
-        if (decideAt + lateness <= now) {
-          (f != null ? followups : noFollowups).inc();
-        } else {
+        if (!closes) {
           keptRatings.add(r);
           next = Math.min(next, decideAt > now ? decideAt : decideAt + lateness);
         }
