@@ -1,5 +1,9 @@
 package io.streamlake.devservices;
 
+import org.apache.kafka.common.utils.Exit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.streamlake.schemas.Topic;
 import java.util.Collection;
 import java.util.Map;
@@ -18,6 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * pays the start-up once.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
   private static EmbeddedKafka shared;
 
   private final KafkaClusterTestKit cluster;
@@ -32,6 +37,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Starts a new single-node broker; close it when done. */
   public static EmbeddedKafka start() {
+    keepKafkaFromEndingTheJvm();
     try {
       KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
           new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -60,6 +66,20 @@ public final class EmbeddedKafka implements AutoCloseable {
       shared = kafka;
     }
     return shared;
+  }
+
+  /**
+   * The test kit deletes its log directories in a shutdown hook that runs at the same time as ours
+   * closing the broker; a broker that then finds its log directory gone halts the JVM with exit code 1
+   * ({@code Exit.halt}), which fails a test run whose tests all passed. Kafka's own tests replace the
+   * exit and halt procedures the same way: in a JVM that only hosts an embedded broker for tests, a fatal
+   * broker error is logged, not a reason to end the JVM.
+   */
+  private static void keepKafkaFromEndingTheJvm() {
+    Exit.setHaltProcedure((code, message) ->
+        LOG.warn("embedded Kafka asked to halt the JVM (code {}): {}; ignored", code, message));
+    Exit.setExitProcedure((code, message) ->
+        LOG.warn("embedded Kafka asked to exit the JVM (code {}): {}; ignored", code, message));
   }
 
   public String bootstrapServers() {
