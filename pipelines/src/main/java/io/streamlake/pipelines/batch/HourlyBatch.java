@@ -377,11 +377,12 @@ public final class HourlyBatch {
     return out.toString();
   }
 
-  static final class StageSetter<R extends GoldRow> implements JdbcIO.PreparedStatementSetter<R> {
+  /** Binds a staging row: the run id, then the row's values ({@link GoldTable#bind}). Public for the load benchmark. */
+  public static final class StageSetter<R extends GoldRow> implements JdbcIO.PreparedStatementSetter<R> {
     private final GoldTable table;
     private final String runId;
 
-    StageSetter(GoldTable table, String runId) {
+    public StageSetter(GoldTable table, String runId) {
       this.table = table;
       this.runId = runId;
     }

@@ -612,25 +612,7 @@ public final class BatchLoadBenchmark {
         .withDataSourceConfiguration(warehouse.dataSource())
         .withStatement(table.insertStaging())
         .withBatchSize(batchSize)
-        .withPreparedStatementSetter(new StageSetter(table, runId)));
-  }
-
-  /** The batch's staging setter: the run id, then the row's values bound by {@link GoldTable#bind}. */
-  static final class StageSetter implements JdbcIO.PreparedStatementSetter<Row> {
-    private static final long serialVersionUID = 1L;
-    private final GoldTable table;
-    private final String runId;
-
-    StageSetter(GoldTable table, String runId) {
-      this.table = table;
-      this.runId = runId;
-    }
-
-    @Override
-    public void setParameters(Row row, PreparedStatement s) throws Exception {
-      s.setString(1, runId);
-      table.bind(s, 2, row.values());
-    }
+        .withPreparedStatementSetter(new HourlyBatch.StageSetter<Row>(table, runId)));
   }
 
   /**
@@ -730,7 +712,7 @@ public final class BatchLoadBenchmark {
       try (Connection c = warehouse.connect()) {
         c.setAutoCommit(false);
         for (Map.Entry<GoldTable, List<Row>> e : h.rows().entrySet()) {
-          StageSetter setter = new StageSetter(e.getKey(), runId);
+          HourlyBatch.StageSetter<Row> setter = new HourlyBatch.StageSetter<>(e.getKey(), runId);
           try (PreparedStatement s = c.prepareStatement(e.getKey().insertStaging())) {
             int n = 0;
             for (Row r : e.getValue()) {
