@@ -5,11 +5,14 @@ import io.streamlake.pipelines.common.DeadLetters;
 import io.streamlake.schemas.Topic;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -38,33 +41,37 @@ import org.joda.time.Instant;
  * Fixed event-time windows per group, with an allowed lateness, that never drop a record silently.
  *
  * <p>Beam's windowed {@code GroupByKey} drops data that is later than the allowed lateness with no
- * output to route it elsewhere. So this composite aggregates in a stateful {@code DoFn} keyed by
- * group, in the global window, with one event-time timer per group set to the next deadline of its
- * open windows:
+ * output to route it elsewhere. So this composite aggregates with stateful {@code DoFn}s in the
+ * global window, in two keyed steps:
  *
- * <ul>
- *   <li>a window's events are kept in state until the window closes; at the window's end the row is
- *       emitted ({@link Aggregation#summarize} of its events, distinct by event id);
- *   <li>an event for a window that has already been emitted but is still within the allowed lateness
- *       (the watermark is before {@code window end + allowedLateness}) updates the row, which is
- *       emitted again at once: the latest row per (window start, group) wins, as the warehouse upsert
- *       does;
- *   <li>at {@code window end + allowedLateness} the window closes and its events leave the state; an
- *       event for a closed window goes to the late output (a dead letter with the original bytes and
- *       the reason) and is counted;
- *   <li>when a group has had no open window for {@code retention}, its state is cleared.
- * </ul>
+ * <ol>
+ *   <li>{@code ClassifyLateness}, keyed by group, decides whether an event is late. It keeps only the
+ *       group's open window starts and the time of its latest timer firing (a lower bound of the
+ *       watermark; a {@code DoFn} cannot read the watermark), with one event-time timer set to the
+ *       next deadline of the group's open windows. A window is closed for the group once that bound has
+ *       reached its end plus the allowed lateness: an event for a closed window goes to the late
+ *       output (a dead letter with the original bytes and the reason) and is counted. Every other
+ *       event goes on, keyed by (window start, group).
+ *   <li>{@code AggregateWindows}, keyed by (window start, group), keeps that one window's events. Its
+ *       timer fires at the window's end, which emits the row ({@link Aggregation#summarize} of its
+ *       events, distinct by event id), and at the end plus the allowed lateness, which closes the window
+ *       and releases its state. An event that arrives after the row was emitted (late, but within the
+ *       allowed lateness) updates the row, which is emitted again at once: the latest row per (window
+ *       start, group) wins, as the warehouse upsert does.
+ * </ol>
  *
- * <p>A {@code DoFn} cannot read the watermark, so each group remembers the time of its latest timer
- * firing, a lower bound of the watermark: a window is closed for the group once that bound has
- * reached its end plus the allowed lateness. Every window that held data is closed by its own timer,
- * so late data for it is always detected. (A record for a window that never held data and whose
- * deadline the watermark passed since the group's last timer opens that window and is emitted as its
- * row; it is not lost either way.)
+ * <p>So an event is read when its window's row is built, at the window's close and at each late
+ * update of its window, whatever the number of open windows: a replay that holds the watermark back
+ * until the end, so that every window of the run is open at once, stays linear. An event the first
+ * step lets through does not meet a closed window in the second: the second step's watermark is never
+ * ahead of the first's, and every window that held data is a deadline of the first step's timer.
+ * When a group has had no open window for {@code retention}, its state is cleared. (A record for a
+ * window that never held data and whose deadline the watermark passed since the group's last timer
+ * opens that window and is emitted as its row; it is not lost either way.)
  *
  * <p>Counters, namespace {@link Aggregation#name()}: {@code rows} (on-time rows), {@code row_updates}
  * (rows re-emitted for late data), {@code late}, {@code duplicate} (same event id twice in a window),
- * {@code windows_closed}, {@code keys_opened} and {@code keys_released}.
+ * {@code windows_closed}, {@code keys_opened} and {@code keys_released} (groups).
  */
 public final class WindowedAggregate<T extends SpecificRecord, R extends SpecificRecord>
     extends PTransform<PCollection<T>, PCollectionTuple> {
@@ -139,19 +146,28 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
   @Override
   public PCollectionTuple expand(PCollection<T> input) {
     Class<T> eventClass = aggregation.topic().valueClass();
-    PCollectionTuple out = input
+    TupleTag<KV<String, T>> onTime = new TupleTag<>() {};
+    PCollectionTuple classified = input
         .apply("KeyByGroup", ParDo.of(new KeyByGroupFn<>(aggregation)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(eventClass)))
-        .apply("AggregateWindows", ParDo.of(new AggregateFn<>(aggregation, size, allowedLateness, retention,
-            rows, late, step)).withOutputTags(rows, TupleTagList.of(late)));
-    out.get(rows).setCoder(AvroCoder.of(aggregation.rowClass()));
-    out.get(late).setCoder(AvroCoder.of(DeadLetter.class));
-    return out;
+        .apply("ClassifyLateness", ParDo.of(new ClassifyFn<>(aggregation, size, allowedLateness, retention,
+            onTime, late, step)).withOutputTags(onTime, TupleTagList.of(late)));
+    PCollection<R> windowRows = classified.get(onTime)
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(eventClass)))
+        .apply("AggregateWindows", ParDo.of(new AggregateFn<>(aggregation, size, allowedLateness)))
+        .setCoder(AvroCoder.of(aggregation.rowClass()));
+    PCollection<DeadLetter> lateEvents = classified.get(late).setCoder(AvroCoder.of(DeadLetter.class));
+    return PCollectionTuple.of(rows, windowRows).and(late, lateEvents);
   }
 
   /** The start of the fixed window of {@code size} that holds {@code time} (windows start at the epoch). */
   static long windowStart(long timeMillis, long sizeMillis) {
     return timeMillis - Math.floorMod(timeMillis, sizeMillis);
+  }
+
+  /** The key of one window of one group: its start in epoch millis, a colon, the group. */
+  static String windowKey(long start, String group) {
+    return start + ":" + group;
   }
 
   static final class KeyByGroupFn<T extends SpecificRecord, R extends SpecificRecord> extends DoFn<T, KV<String, T>> {
@@ -167,17 +183,23 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
     }
   }
 
-  static final class AggregateFn<T extends SpecificRecord, R extends SpecificRecord> extends DoFn<KV<String, T>, R> {
+  /**
+   * Keyed by group: late events to the late output, the others on to their window's key. State per
+   * group: the open window starts (sorted, few), the latest timer firing and when the timer is set.
+   */
+  static final class ClassifyFn<T extends SpecificRecord, R extends SpecificRecord>
+      extends DoFn<KV<String, T>, KV<String, T>> {
     private final Aggregation<T, R> aggregation;
     private final long size;
     private final long lateness;
     private final long retention;
-    private final TupleTag<R> rowsTag;
+    private final TupleTag<KV<String, T>> onTimeTag;
     private final TupleTag<DeadLetter> lateTag;
     private final String step;
 
-    @StateId("events")
-    private final StateSpec<BagState<T>> eventsSpec;
+    /** The starts of the windows that held data and have not closed, ascending. */
+    @StateId("open")
+    private final StateSpec<ValueState<List<Long>>> openSpec = StateSpecs.value(ListCoder.of(VarLongCoder.of()));
 
     /** The latest timer firing of this group: the watermark had reached it. */
     @StateId("seen")
@@ -190,41 +212,32 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
     @TimerId("tick")
     private final TimerSpec tickSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-    private final Counter rowsOut;
-    private final Counter rowUpdates;
     private final Counter lateOut;
-    private final Counter duplicates;
-    private final Counter windowsClosed;
     private final Counter keysOpened;
     private final Counter keysReleased;
 
-    AggregateFn(Aggregation<T, R> aggregation, Duration size, Duration lateness, Duration retention,
-        TupleTag<R> rowsTag, TupleTag<DeadLetter> lateTag, String step) {
+    ClassifyFn(Aggregation<T, R> aggregation, Duration size, Duration lateness, Duration retention,
+        TupleTag<KV<String, T>> onTimeTag, TupleTag<DeadLetter> lateTag, String step) {
       this.aggregation = aggregation;
       this.size = size.getMillis();
       this.lateness = lateness.getMillis();
       this.retention = Math.max(1, retention.getMillis());
-      this.rowsTag = rowsTag;
+      this.onTimeTag = onTimeTag;
       this.lateTag = lateTag;
       this.step = step;
-      this.eventsSpec = StateSpecs.bag(AvroCoder.of(aggregation.topic().valueClass()));
       String ns = aggregation.name();
-      this.rowsOut = Metrics.counter(ns, "rows");
-      this.rowUpdates = Metrics.counter(ns, "row_updates");
       this.lateOut = Metrics.counter(ns, "late");
-      this.duplicates = Metrics.counter(ns, "duplicate");
-      this.windowsClosed = Metrics.counter(ns, "windows_closed");
       this.keysOpened = Metrics.counter(ns, "keys_opened");
       this.keysReleased = Metrics.counter(ns, "keys_released");
     }
 
     @ProcessElement
     public void process(@Element KV<String, T> element, MultiOutputReceiver out,
-        @StateId("events") BagState<T> events, @StateId("seen") ValueState<Long> seenState,
+        @StateId("open") ValueState<List<Long>> openState, @StateId("seen") ValueState<Long> seenState,
         @StateId("timerAt") ValueState<Long> timerAt, @TimerId("tick") Timer tick) {
       String group = element.getKey();
       T event = element.getValue();
-      long start = windowStart(eventTime(event), size);
+      long start = windowStart(aggregation.eventTimeOf(event).toEpochMilli(), size);
       long end = start + size;
       Long seen = seenState.read();
       long watermark = seen == null ? Long.MIN_VALUE : seen;
@@ -236,70 +249,52 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
                 + lateness / 1000 + " s)", step, aggregation.eventIdOf(event)));
         return;
       }
-      Long at = timerAt.read();
-      if (at == null) {
+      out.get(onTimeTag).output(KV.of(windowKey(start, group), event));
+      List<Long> open = openState.read();
+      int at = open == null ? -1 : Collections.binarySearch(open, start);
+      if (at >= 0) {
+        return; // the window is open: the timer already covers its deadline
+      }
+      List<Long> updated = open == null ? new ArrayList<>() : new ArrayList<>(open);
+      updated.add(-at - 1, start);
+      openState.write(updated);
+      Long timerSetAt = timerAt.read();
+      if (timerSetAt == null) {
         keysOpened.inc();
       }
-      if (end <= watermark) {
-        // the window's row was emitted already: update it now
-        Map<String, T> window = distinct(eventsOf(events.read(), start));
-        events.add(event);
-        if (window.putIfAbsent(aggregation.eventIdOf(event), event) == null) {
-          rowUpdates.inc();
-          out.get(rowsTag).output(summarize(group, start, window));
-        }
-      } else {
-        events.add(event);
-      }
       long deadline = end > watermark ? end : end + lateness;
-      if (at == null || deadline < at) {
+      if (timerSetAt == null || deadline < timerSetAt) {
         tick.set(new Instant(deadline));
         timerAt.write(deadline);
       }
     }
 
     @OnTimer("tick")
-    public void onTick(OnTimerContext ctx, @Key String group, MultiOutputReceiver out,
-        @StateId("events") BagState<T> events, @StateId("seen") ValueState<Long> seenState,
-        @StateId("timerAt") ValueState<Long> timerAt, @TimerId("tick") Timer tick) {
+    public void onTick(OnTimerContext ctx, @StateId("open") ValueState<List<Long>> openState,
+        @StateId("seen") ValueState<Long> seenState, @StateId("timerAt") ValueState<Long> timerAt,
+        @TimerId("tick") Timer tick) {
       long now = ctx.fireTimestamp().getMillis();
-      Long seen = seenState.read();
-      long previous = seen == null ? Long.MIN_VALUE : seen;
-      List<T> all = new ArrayList<>();
-      events.read().forEach(all::add);
-      if (all.isEmpty()) {
+      List<Long> open = openState.read();
+      if (open == null || open.isEmpty()) {
         // nothing open for the retention period: forget the group
+        openState.clear();
         seenState.clear();
         timerAt.clear();
         keysReleased.inc();
         return;
       }
       seenState.write(now);
-      TreeMap<Long, List<T>> byWindow = new TreeMap<>();
-      for (T e : all) {
-        byWindow.computeIfAbsent(windowStart(eventTime(e), size), k -> new ArrayList<>()).add(e);
-      }
-      List<T> kept = new ArrayList<>();
+      List<Long> stillOpen = new ArrayList<>(open.size());
       long next = Long.MAX_VALUE;
-      for (Map.Entry<Long, List<T>> w : byWindow.entrySet()) {
-        long start = w.getKey();
+      for (long start : open) {
         long end = start + size;
-        Map<String, T> window = distinct(w.getValue());
-        if (end > previous && end <= now) {
-          rowsOut.inc();
-          out.get(rowsTag).output(summarize(group, start, window));
-        }
-        if (end + lateness <= now) {
-          windowsClosed.inc();
-          duplicates.inc(w.getValue().size() - window.size());
-        } else {
-          kept.addAll(w.getValue());
+        if (end + lateness > now) {
+          stillOpen.add(start);
           next = Math.min(next, end > now ? end : end + lateness);
         }
       }
-      if (kept.size() != all.size()) {
-        events.clear();
-        kept.forEach(events::add);
+      if (stillOpen.size() != open.size()) {
+        openState.write(stillOpen);
       }
       if (next == Long.MAX_VALUE) {
         next = now + retention;
@@ -307,24 +302,99 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
       tick.set(new Instant(next));
       timerAt.write(next);
     }
+  }
 
-    /** The bag does not keep element timestamps; events carry their time in a field. */
-    private long eventTime(T event) {
-      return aggregation.eventTimeOf(event).toEpochMilli();
+  /**
+   * Keyed by (window start, group): one window's events. Its timer fires at the window's end (the
+   * row) and at the end plus the allowed lateness (the close, which releases the window's state).
+   */
+  static final class AggregateFn<T extends SpecificRecord, R extends SpecificRecord> extends DoFn<KV<String, T>, R> {
+    private final Aggregation<T, R> aggregation;
+    private final long size;
+    private final long lateness;
+
+    @StateId("events")
+    private final StateSpec<BagState<T>> eventsSpec;
+
+    /** True once the window's row was emitted; absent while the window waits for its end. */
+    @StateId("emitted")
+    private final StateSpec<ValueState<Boolean>> emittedSpec = StateSpecs.value(BooleanCoder.of());
+
+    @TimerId("window")
+    private final TimerSpec windowSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    private final Counter rowsOut;
+    private final Counter rowUpdates;
+    private final Counter duplicates;
+    private final Counter windowsClosed;
+
+    AggregateFn(Aggregation<T, R> aggregation, Duration size, Duration lateness) {
+      this.aggregation = aggregation;
+      this.size = size.getMillis();
+      this.lateness = lateness.getMillis();
+      this.eventsSpec = StateSpecs.bag(AvroCoder.of(aggregation.topic().valueClass()));
+      String ns = aggregation.name();
+      this.rowsOut = Metrics.counter(ns, "rows");
+      this.rowUpdates = Metrics.counter(ns, "row_updates");
+      this.duplicates = Metrics.counter(ns, "duplicate");
+      this.windowsClosed = Metrics.counter(ns, "windows_closed");
     }
 
-    private List<T> eventsOf(Iterable<T> all, long start) {
-      List<T> out = new ArrayList<>();
-      for (T e : all) {
-        if (windowStart(eventTime(e), size) == start) {
-          out.add(e);
+    @ProcessElement
+    public void process(@Element KV<String, T> element, OutputReceiver<R> out,
+        @StateId("events") BagState<T> events, @StateId("emitted") ValueState<Boolean> emittedState,
+        @TimerId("window") Timer window) {
+      T event = element.getValue();
+      Boolean emitted = emittedState.read();
+      if (emitted == null) {
+        // the first event of the window: its row is due at the window's end
+        long start = windowStart(aggregation.eventTimeOf(event).toEpochMilli(), size);
+        emittedState.write(false);
+        window.set(new Instant(start + size));
+        events.add(event);
+      } else if (emitted) {
+        // the window's row was emitted already: update it now, unless the event is a repeat
+        Map<String, T> distinct = distinct(events.read());
+        events.add(event);
+        if (distinct.putIfAbsent(aggregation.eventIdOf(event), event) == null) {
+          rowUpdates.inc();
+          out.output(summarize(element.getKey(), distinct));
         }
+      } else {
+        events.add(event);
       }
-      return out;
+    }
+
+    @OnTimer("window")
+    public void onWindow(OnTimerContext ctx, @Key String key, OutputReceiver<R> out,
+        @StateId("events") BagState<T> events, @StateId("emitted") ValueState<Boolean> emittedState,
+        @TimerId("window") Timer window) {
+      Boolean emitted = emittedState.read();
+      if (emitted == null) {
+        return; // nothing of this window is left
+      }
+      List<T> all = new ArrayList<>();
+      events.read().forEach(all::add);
+      Map<String, T> distinct = distinct(all);
+      if (!emitted) {
+        rowsOut.inc();
+        out.output(summarize(key, distinct));
+        emittedState.write(true);
+        window.set(new Instant(start(key) + size + lateness));
+      } else {
+        windowsClosed.inc();
+        duplicates.inc(all.size() - distinct.size());
+        events.clear();
+        emittedState.clear();
+      }
+    }
+
+    private static long start(String key) {
+      return Long.parseLong(key.substring(0, key.indexOf(':')));
     }
 
     /** Distinct by event id, ordered by it: sums come out the same on every runner. */
-    private Map<String, T> distinct(List<T> events) {
+    private Map<String, T> distinct(Iterable<T> events) {
       Map<String, T> byId = new TreeMap<>();
       for (T e : events) {
         byId.putIfAbsent(aggregation.eventIdOf(e), e);
@@ -332,7 +402,9 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
       return byId;
     }
 
-    private R summarize(String group, long start, Map<String, T> window) {
+    private R summarize(String key, Map<String, T> window) {
+      long start = start(key);
+      String group = key.substring(key.indexOf(':') + 1);
       return aggregation.summarize(group, java.time.Instant.ofEpochMilli(start),
           java.time.Instant.ofEpochMilli(start + size), new ArrayList<>(window.values()));
     }
