@@ -28,8 +28,9 @@ import org.apache.flink.util.OutputTag;
  *   <li>a fact is emitted as soon as a successful in-window payment is known (PAID), otherwise when
  *       event time passes {@code booked_at + window} (PAYMENT_FAILED or UNPAID); a later in-window
  *       payment within the allowed lateness re-emits the changed fact;
- *   <li>at {@code booked_at + window + lateness} the booking closes (state cleared, a closed marker
- *       kept for one more window); records for a closed booking go to {@link #LATE};
+ *   <li>at {@code booked_at + window + lateness} the booking closes (payments and fact cleared, the
+ *       booking kept as a closed marker for one more window); a payment for a closed booking paid
+ *       outside its window is an orphan, anything else for a closed booking goes to {@link #LATE};
  *   <li>a payment whose booking has not arrived by {@code paid_at + lateness}, or outside its
  *       booking's window, goes to {@link #ORPHANS} with the reason;
  *   <li>a booking id or payment id seen twice is a duplicate: counted, result unchanged.
@@ -114,6 +115,11 @@ public final class BookingPaymentJoinFunction extends KeyedCoProcessFunction<Str
   @Override
   public void processElement2(Payment p, Context ctx, Collector<BookingFact> out) throws Exception {
     if (closedUntil.value() != null) {
+      Booking closed = booking.value();
+      if (closed != null && !JoinLogic.inWindow(closed, p, window)) {
+        emitOrphan(ctx, p, JoinLogic.outsideWindow(closed, p, window));
+        return;
+      }
       late.inc();
       ctx.output(LATE, JoinLogic.late(p, ctx.getCurrentKey()));
       return;
@@ -149,7 +155,12 @@ public final class BookingPaymentJoinFunction extends KeyedCoProcessFunction<Str
   public void onTimer(long ts, OnTimerContext ctx, Collector<BookingFact> out) throws Exception {
     Booking b = booking.value();
     Long expireAt = closedUntil.value();
-    if (b != null) {
+    if (expireAt != null) {
+      if (ts == expireAt) {
+        closedUntil.clear();
+        booking.clear();
+      }
+    } else if (b != null) {
       long decideAt = b.getBookedAt().toEpochMilli() + window;
       if (ts == decideAt) {
         maybeEmit(out, b, read(payments), true);
@@ -157,8 +168,6 @@ public final class BookingPaymentJoinFunction extends KeyedCoProcessFunction<Str
       if (ts == decideAt + lateness) {
         close(ctx, ts);
       }
-    } else if (expireAt != null && ts == expireAt) {
-      closedUntil.clear();
     }
     Long deadline = orphanDeadline.value();
     if (deadline != null && ts == deadline && booking.value() == null && closedUntil.value() == null) {
@@ -180,7 +189,6 @@ public final class BookingPaymentJoinFunction extends KeyedCoProcessFunction<Str
         case UNPAID -> unpaid.inc();
       }
     }
-    booking.clear();
     payments.clear();
     emitted.clear();
     orphanDeadline.clear();

@@ -8,11 +8,17 @@ import io.streamlake.events.ticketing.Payment;
 import io.streamlake.events.ticketing.PaymentStatus;
 import io.streamlake.pipelines.common.DeadLetters;
 import io.streamlake.schemas.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -58,9 +64,11 @@ import org.joda.time.Instant;
  *       watermark passes {@code booked_at + paymentWindow} (PAYMENT_FAILED or UNPAID); a payment
  *       that arrives later but within the allowed lateness changes the fact, which is emitted again
  *       (the warehouse upserts by booking id, the Kafka topic keeps the latest per key);
- *   <li>at {@code booked_at + paymentWindow + allowedLateness} the booking closes: its state is
- *       cleared and a tombstone kept for one more payment window; anything for a closed booking goes
- *       to the late output;
+ *   <li>at {@code booked_at + paymentWindow + allowedLateness} the booking closes: its payments and
+ *       fact leave the state and a closed marker (with the booking) is kept for one more payment
+ *       window; a payment for a closed booking that was paid outside its window is an orphan, as it
+ *       would have been before the close, and anything else for a closed booking goes to the late
+ *       output;
  *   <li>a payment whose booking has not arrived by {@code paid_at + allowedLateness}, or that falls
  *       outside its booking's window, is an orphan, emitted with the reason;
  *   <li>a booking id or payment id seen twice is a duplicate: counted, result unchanged.
@@ -122,24 +130,63 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
         success == null ? null : success.getPaidAt().toEpochMilli() - b.getBookedAt().toEpochMilli());
   }
 
+  /**
+   * What the join keeps of one booking id besides its payments, in one state cell (each state cell
+   * costs a lookup per access): the booking, the fact emitted last, whether the booking has closed,
+   * and the orphan deadline of payments that wait for their booking. Immutable.
+   */
+  record Slot(Booking booking, BookingFact emitted, boolean closed, Long orphanDeadline) {
+    /** The marker of a closed booking: it keeps the booking, to tell a payment after the window from a late one. */
+    Slot closedMarker() {
+      return new Slot(booking, null, true, null);
+    }
+
+    Slot withEmitted(BookingFact fact) {
+      return new Slot(booking, fact, closed, orphanDeadline);
+    }
+
+    Slot withOrphanDeadline(long deadline) {
+      return new Slot(booking, emitted, closed, deadline);
+    }
+  }
+
+  /** The coder of {@link Slot}: its four fields, each nullable where it can be absent. */
+  static final class SlotCoder extends CustomCoder<Slot> {
+    private static final Coder<Booking> BOOKING = NullableCoder.of(AvroCoder.of(Booking.class));
+    private static final Coder<BookingFact> FACT = NullableCoder.of(AvroCoder.of(BookingFact.class));
+    private static final Coder<Boolean> CLOSED = BooleanCoder.of();
+    private static final Coder<Long> DEADLINE = NullableCoder.of(VarLongCoder.of());
+
+    @Override
+    public void encode(Slot slot, OutputStream out) throws IOException {
+      BOOKING.encode(slot.booking(), out);
+      FACT.encode(slot.emitted(), out);
+      CLOSED.encode(slot.closed(), out);
+      DEADLINE.encode(slot.orphanDeadline(), out);
+    }
+
+    @Override
+    public Slot decode(InputStream in) throws IOException {
+      return new Slot(BOOKING.decode(in), FACT.decode(in), CLOSED.decode(in), DEADLINE.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() throws NonDeterministicException {
+      BOOKING.verifyDeterministic();
+      FACT.verifyDeterministic();
+    }
+  }
+
   static final class JoinFn extends DoFn<KV<String, RawUnionValue>, BookingFact> {
     private final Duration window;
     private final Duration lateness;
 
-    @StateId("booking")
-    private final StateSpec<ValueState<Booking>> bookingSpec = StateSpecs.value(AvroCoder.of(Booking.class));
+    /** Absent for a booking id with nothing held; payments are held only while a slot is present. */
+    @StateId("slot")
+    private final StateSpec<ValueState<Slot>> slotSpec = StateSpecs.value(new SlotCoder());
 
     @StateId("payments")
     private final StateSpec<BagState<Payment>> paymentsSpec = StateSpecs.bag(AvroCoder.of(Payment.class));
-
-    @StateId("emitted")
-    private final StateSpec<ValueState<BookingFact>> emittedSpec = StateSpecs.value(AvroCoder.of(BookingFact.class));
-
-    @StateId("closed")
-    private final StateSpec<ValueState<Boolean>> closedSpec = StateSpecs.value(BooleanCoder.of());
-
-    @StateId("orphanDeadline")
-    private final StateSpec<ValueState<Long>> orphanDeadlineSpec = StateSpecs.value(VarLongCoder.of());
 
     @TimerId("decide")
     private final TimerSpec decideSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -171,90 +218,105 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
 
     @ProcessElement
     public void process(@Element KV<String, RawUnionValue> element, MultiOutputReceiver out,
-        @StateId("booking") ValueState<Booking> bookingState,
-        @StateId("payments") BagState<Payment> paymentsState,
-        @StateId("emitted") ValueState<BookingFact> emittedState,
-        @StateId("closed") ValueState<Boolean> closedState,
-        @StateId("orphanDeadline") ValueState<Long> orphanDeadline,
+        @StateId("slot") ValueState<Slot> slotState, @StateId("payments") BagState<Payment> paymentsState,
         @TimerId("decide") Timer decide, @TimerId("close") Timer close, @TimerId("orphan") Timer orphanTimer) {
       Object value = element.getValue().getValue();
-      if (Boolean.TRUE.equals(closedState.read())) {
+      Slot slot = slotState.read();
+      if (slot != null && slot.closed()) {
+        if (value instanceof Payment p && slot.booking() != null && !inWindow(slot.booking(), p)) {
+          // paid after the window: an orphan, whether it came before or after the booking closed
+          emitOrphan(out, p, outsideWindow(slot.booking(), p));
+          return;
+        }
         late.inc();
         out.get(LATE).output(lateLetter(value, "booking " + element.getKey() + " was already closed (its payment window"
             + " plus the allowed lateness had passed) when this record arrived"));
         return;
       }
-      Booking booking = bookingState.read();
+      Booking booking = slot == null ? null : slot.booking();
       if (value instanceof Booking b) {
         if (booking != null) {
           duplicate.inc();
           return;
         }
-        if (paymentsState.isEmpty().read()) {
+        List<Payment> kept = new ArrayList<>();
+        if (slot == null) {
           keysOpened.inc();
+        } else {
+          // payments that came first wait in the bag
+          List<Payment> waiting = read(paymentsState);
+          for (Payment p : waiting) {
+            if (inWindow(b, p)) {
+              kept.add(p);
+            } else {
+              emitOrphan(out, p, outsideWindow(b, p));
+            }
+          }
+          if (kept.size() != waiting.size()) {
+            paymentsState.clear();
+            kept.forEach(paymentsState::add);
+          }
         }
-        bookingState.write(b);
         Instant bookedAt = new Instant(b.getBookedAt().toEpochMilli());
         decide.set(bookedAt.plus(window));
         close.set(bookedAt.plus(window).plus(lateness));
-        List<Payment> kept = new ArrayList<>();
-        for (Payment p : paymentsState.read()) {
-          if (inWindow(b, p)) {
-            kept.add(p);
-          } else {
-            emitOrphan(out, p, outsideWindow(b, p));
-          }
-        }
-        paymentsState.clear();
-        kept.forEach(paymentsState::add);
-        maybeEmit(out, b, kept, emittedState, false);
+        Slot booked = new Slot(b, null, false, null);
+        slotState.write(maybeEmit(out, booked, kept, false));
         return;
       }
       Payment p = (Payment) value;
       List<Payment> payments = new ArrayList<>();
-      for (Payment q : paymentsState.read()) {
-        if (q.getPaymentId().equals(p.getPaymentId())) {
-          duplicate.inc();
-          return;
+      if (slot != null) {
+        for (Payment q : paymentsState.read()) {
+          if (q.getPaymentId().equals(p.getPaymentId())) {
+            duplicate.inc();
+            return;
+          }
+          payments.add(q);
         }
-        payments.add(q);
       }
       if (booking != null && !inWindow(booking, p)) {
         emitOrphan(out, p, outsideWindow(booking, p));
         return;
       }
-      if (booking == null && payments.isEmpty()) {
+      if (slot == null) {
         keysOpened.inc();
+        slot = new Slot(null, null, false, null);
       }
       paymentsState.add(p);
       payments.add(p);
       if (booking == null) {
         long deadline = p.getPaidAt().toEpochMilli() + lateness.getMillis();
-        Long current = orphanDeadline.read();
+        Long current = slot.orphanDeadline();
         if (current == null || deadline > current) {
-          orphanDeadline.write(deadline);
+          slotState.write(slot.withOrphanDeadline(deadline));
           orphanTimer.set(new Instant(deadline));
         }
       } else {
-        maybeEmit(out, booking, payments, emittedState, false);
+        Slot after = maybeEmit(out, slot, payments, false);
+        if (after != slot) {
+          slotState.write(after);
+        }
       }
     }
 
     @OnTimer("decide")
-    public void onDecide(MultiOutputReceiver out, @StateId("booking") ValueState<Booking> bookingState,
-        @StateId("payments") BagState<Payment> paymentsState, @StateId("emitted") ValueState<BookingFact> emittedState) {
-      Booking b = bookingState.read();
-      if (b != null) {
-        maybeEmit(out, b, read(paymentsState), emittedState, true);
+    public void onDecide(MultiOutputReceiver out, @StateId("slot") ValueState<Slot> slotState,
+        @StateId("payments") BagState<Payment> paymentsState) {
+      Slot slot = slotState.read();
+      if (slot != null && slot.booking() != null) {
+        Slot after = maybeEmit(out, slot, read(paymentsState), true);
+        if (after != slot) {
+          slotState.write(after);
+        }
       }
     }
 
     @OnTimer("close")
-    public void onClose(OnTimerContext ctx, @StateId("booking") ValueState<Booking> bookingState,
-        @StateId("payments") BagState<Payment> paymentsState, @StateId("emitted") ValueState<BookingFact> emittedState,
-        @StateId("closed") ValueState<Boolean> closedState, @StateId("orphanDeadline") ValueState<Long> orphanDeadline,
-        @TimerId("expire") Timer expire) {
-      BookingFact last = emittedState.read();
+    public void onClose(OnTimerContext ctx, @StateId("slot") ValueState<Slot> slotState,
+        @StateId("payments") BagState<Payment> paymentsState, @TimerId("expire") Timer expire) {
+      Slot slot = slotState.read();
+      BookingFact last = slot == null ? null : slot.emitted();
       if (last != null) {
         switch (last.getStatus()) {
           case PAID -> paid.inc();
@@ -262,50 +324,51 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
           case UNPAID -> unpaid.inc();
         }
       }
-      bookingState.clear();
       paymentsState.clear();
-      emittedState.clear();
-      orphanDeadline.clear();
-      closedState.write(true);
+      slotState.write(slot == null ? new Slot(null, null, true, null) : slot.closedMarker());
       expire.set(ctx.timestamp().plus(window));
     }
 
     @OnTimer("expire")
-    public void onExpire(@StateId("closed") ValueState<Boolean> closedState) {
-      closedState.clear();
+    public void onExpire(@StateId("slot") ValueState<Slot> slotState) {
+      slotState.clear();
       keysReleased.inc();
     }
 
     @OnTimer("orphan")
-    public void onOrphan(MultiOutputReceiver out, @StateId("booking") ValueState<Booking> bookingState,
-        @StateId("payments") BagState<Payment> paymentsState, @StateId("closed") ValueState<Boolean> closedState,
-        @StateId("orphanDeadline") ValueState<Long> orphanDeadline) {
-      List<Payment> pending = read(paymentsState);
-      if (pending.isEmpty() || bookingState.read() != null || Boolean.TRUE.equals(closedState.read())) {
+    public void onOrphan(MultiOutputReceiver out, @StateId("slot") ValueState<Slot> slotState,
+        @StateId("payments") BagState<Payment> paymentsState) {
+      Slot slot = slotState.read();
+      if (slot == null || slot.booking() != null || slot.closed()) {
         // the booking came (its payments are handled with it), or they were already settled
         return;
       }
+      List<Payment> pending = read(paymentsState);
       for (Payment p : pending) {
         emitOrphan(out, p, "booking " + p.getBookingId() + " did not arrive by paid_at + allowed lateness ("
             + lateness.getStandardSeconds() + " s)");
       }
       paymentsState.clear();
-      orphanDeadline.clear();
+      slotState.clear();
       keysReleased.inc();
     }
 
-    private void maybeEmit(MultiOutputReceiver out, Booking b, List<Payment> payments,
-        ValueState<BookingFact> emittedState, boolean windowClosed) {
-      BookingFact fact = fact(b, payments);
-      BookingFact previous = emittedState.read();
-      boolean due = windowClosed || fact.getStatus() == BookingStatus.PAID || previous != null;
-      if (due && !fact.equals(previous)) {
-        if (previous != null) {
-          updates.inc();
-        }
-        emittedState.write(fact);
-        out.get(FACTS).output(fact);
+    /** Emits the booking's fact when it is due and changed; returns the slot with it (the same slot if not). */
+    private Slot maybeEmit(MultiOutputReceiver out, Slot slot, List<Payment> payments, boolean windowClosed) {
+      BookingFact previous = slot.emitted();
+      if (!windowClosed && previous == null && payments.stream().noneMatch(p -> p.getStatus() == PaymentStatus.SUCCESS)) {
+        return slot; // nothing is decided before the window ends unless a payment succeeded
       }
+      BookingFact fact = fact(slot.booking(), payments);
+      boolean due = windowClosed || fact.getStatus() == BookingStatus.PAID || previous != null;
+      if (!due || fact.equals(previous)) {
+        return slot;
+      }
+      if (previous != null) {
+        updates.inc();
+      }
+      out.get(FACTS).output(fact);
+      return slot.withEmitted(fact);
     }
 
     private void emitOrphan(MultiOutputReceiver out, Payment p, String reason) {

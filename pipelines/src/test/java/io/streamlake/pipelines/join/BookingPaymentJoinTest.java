@@ -25,6 +25,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.values.KV;
@@ -203,6 +204,22 @@ class BookingPaymentJoinTest {
   }
 
   @Test
+  void paidAfterTheWindowArrivingAfterTheClose() {
+    Run r = run(stream()
+        .addElements(raw(booking("b1", minutes(0))))
+        .advanceWatermarkTo(wm(minutes(21)))
+        // paid at +30 min: outside the 15-minute window, so an orphan, not a late record, though the
+        // booking closed (+20 min) before it arrived; it is not behind the watermark
+        .addElements(raw(payment("p1", "b1", PaymentStatus.SUCCESS, 1, minutes(30))))
+        .advanceWatermarkToInfinity());
+    assertEquals(BookingStatus.UNPAID, r.finalFacts().get("b1").getStatus());
+    assertTrue(r.late.get().isEmpty(), "not late: " + r.late.get());
+    assertEquals(1, r.orphans.get().size());
+    assertTrue(r.orphans.get().get(0).getValue().contains("outside the payment window"), r.orphans.get().get(0).getValue());
+    assertEquals(1, r.counter("orphan"));
+  }
+
+  @Test
   void malformedRecord() {
     Run r = run(stream()
         .addElements(raw(booking("b1", minutes(0))))
@@ -216,5 +233,18 @@ class BookingPaymentJoinTest {
     assertEquals("DecodePayment", d.getFailedStep());
     assertTrue(d.getError().contains("not Avro single-object encoding"), d.getError());
     assertEquals("{\"not\": \"avro\"}", new String(d.getOriginalValue().array()));
+  }
+
+  @Test
+  void slotCoderRoundTrips() throws Exception {
+    BookingPaymentJoin.SlotCoder coder = new BookingPaymentJoin.SlotCoder();
+    var b = booking("b1", minutes(0));
+    BookingFact paid = BookingPaymentJoin.fact(b, List.of(payment("p1", "b1", PaymentStatus.SUCCESS, 1, minutes(2))));
+    for (BookingPaymentJoin.Slot slot : List.of(new BookingPaymentJoin.Slot(b, null, false, null),
+        new BookingPaymentJoin.Slot(b, paid, false, 42L), new BookingPaymentJoin.Slot(null, null, false, -7L),
+        new BookingPaymentJoin.Slot(b, paid, false, null).closedMarker())) {
+      CoderProperties.coderDecodeEncodeEqual(coder, slot);
+    }
+    coder.verifyDeterministic();
   }
 }
