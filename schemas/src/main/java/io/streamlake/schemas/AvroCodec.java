@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -71,57 +69,21 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   /**
    * Per-thread encoding state, reused across records: the same bytes as Avro's
-   * BinaryMessageEncoder with one copy instead of two and no allocation but the result.
+   * BinaryMessageEncoder, written into one reused array, with no allocation but the result.
    */
   private static final class EncodeBuffer<T> {
     private final SpecificDatumWriter<T> writer;
-    private final Bytes out = new Bytes();
-    private BinaryEncoder encoder;
+    private final ArrayBinaryEncoder encoder = new ArrayBinaryEncoder();
 
     EncodeBuffer(SpecificDatumWriter<T> writer) {
       this.writer = writer;
     }
 
     byte[] encode(byte[] header, T value) throws IOException {
-      out.reset();
-      out.write(header);
-      encoder = EncoderFactory.get().binaryEncoder(out, encoder);
+      encoder.reset();
+      encoder.writeFixed(header, 0, header.length);
       writer.write(value, encoder);
-      encoder.flush();
-      return out.toByteArray();
-    }
-  }
-
-  /** A growable byte buffer without ByteArrayOutputStream's locking. */
-  private static final class Bytes extends java.io.OutputStream {
-    private byte[] buf = new byte[512];
-    private int count;
-
-    void reset() {
-      count = 0;
-    }
-
-    private void ensure(int extra) {
-      if (count + extra > buf.length) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + extra));
-      }
-    }
-
-    @Override
-    public void write(int b) {
-      ensure(1);
-      buf[count++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      ensure(len);
-      System.arraycopy(b, off, buf, count, len);
-      count += len;
-    }
-
-    byte[] toByteArray() {
-      return java.util.Arrays.copyOf(buf, count);
+      return encoder.toByteArray();
     }
   }
 

@@ -39,8 +39,34 @@ class AvroSerdeTest {
     }
   }
 
+  /** Many values per topic, and every string field set to text that is not ASCII (or is empty, or long). */
+  @Test
+  void bytesAreExactlyAvrosOwnForAnyStringsAndNumbers() throws Exception {
+    String[] texts = {"", "Boh\u00e8me", "\u6771\u4eac", "\ud83c\udfad mask", "bad \ud800 surrogate",
+        "x".repeat(300), "\u00ff".repeat(200), "plain-ascii-0123456789"};
+    for (Topic<?> topic : Topics.all()) {
+      for (int salt = 0; salt < 200; salt += 7) {
+        sameAsAvro(topic, SampleRecords.sample(topic.valueClass(), salt));
+      }
+      for (String text : texts) {
+        SpecificRecord value = SampleRecords.sample(topic.valueClass(), 3);
+        for (org.apache.avro.Schema.Field f : value.getSchema().getFields()) {
+          if (value.get(f.pos()) instanceof CharSequence) {
+            value.put(f.pos(), text);
+          }
+        }
+        sameAsAvro(topic, value);
+      }
+    }
+  }
+
   private static <T extends SpecificRecord> void sameAsAvro(Topic<T> topic) throws Exception {
-    T value = SampleRecords.sample(topic.valueClass(), 5);
+    sameAsAvro(topic, SampleRecords.sample(topic.valueClass(), 5));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends SpecificRecord> void sameAsAvro(Topic<T> topic, SpecificRecord record) throws Exception {
+    T value = (T) record;
     var avro = new org.apache.avro.message.BinaryMessageEncoder<T>(
         org.apache.avro.specific.SpecificData.getForClass(topic.valueClass()), topic.schema());
     java.nio.ByteBuffer expected = avro.encode(value);

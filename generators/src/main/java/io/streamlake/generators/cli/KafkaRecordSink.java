@@ -4,6 +4,7 @@ import io.streamlake.generators.core.GeneratedRecord;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,6 +29,17 @@ public final class KafkaRecordSink implements RecordSink {
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<String> firstError = new AtomicReference<>();
+  /** Kafka topic name by generator topic name: the prefix is added once per topic, not per record. */
+  private final Map<String, String> prefixed = new ConcurrentHashMap<>();
+  /** One callback for every record: it only counts, so it need not be made per record. */
+  private final Callback onAck = (metadata, error) -> {
+    if (error == null) {
+      acknowledged.incrementAndGet();
+    } else {
+      failed.incrementAndGet();
+      firstError.compareAndSet(null, error.getClass().getSimpleName() + ": " + error.getMessage());
+    }
+  };
 
   public KafkaRecordSink(String bootstrapServers, String topicPrefix, Map<String, Object> overrides) {
     this.topicPrefix = topicPrefix;
@@ -77,16 +90,9 @@ public final class KafkaRecordSink implements RecordSink {
 
   @Override
   public void send(GeneratedRecord record) {
-    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topicPrefix + record.topic(), null,
-        record.eventTime().toEpochMilli(), record.key(), record.value());
-    producer.send(out, (metadata, error) -> {
-      if (error == null) {
-        acknowledged.incrementAndGet();
-      } else {
-        failed.incrementAndGet();
-        firstError.compareAndSet(null, error.getClass().getSimpleName() + ": " + error.getMessage());
-      }
-    });
+    String topic = prefixed.computeIfAbsent(record.topic(), t -> topicPrefix + t);
+    producer.send(new ProducerRecord<>(topic, null, record.eventTime().toEpochMilli(), record.key(), record.value()),
+        onAck);
   }
 
   @Override

@@ -1,9 +1,9 @@
 package io.streamlake.generators.core;
 
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 import java.util.function.LongFunction;
 
 /**
@@ -14,9 +14,8 @@ import java.util.function.LongFunction;
 public final class TimeOrderedEmissions implements Iterator<Emission> {
   private final LongFunction<List<Emission>> events;
   private final GeneratorConfig config;
-  private final PriorityQueue<Queued> queue = new PriorityQueue<>();
+  private final EmissionQueue queue = new EmissionQueue();
   private long next;
-  private long sequence;
 
   public TimeOrderedEmissions(GeneratorConfig config, LongFunction<List<Emission>> events) {
     this.config = config;
@@ -34,30 +33,22 @@ public final class TimeOrderedEmissions implements Iterator<Emission> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    return queue.poll().emission;
+    return queue.poll();
   }
 
   private void fill() {
     // Event n+1 cannot emit anything before config.eventTime(n+1): generate until the queue's
     // head is earlier than that (or there are no more events).
-    while (next < config.events()
-        && (queue.isEmpty() || !queue.peek().emission.eventTime().isBefore(config.eventTime(next)))) {
+    while (next < config.events() && (queue.isEmpty() || !queue.headBefore(config.eventTime(next)))) {
       long n = next++;
+      Instant own = config.eventTime(n);
       for (Emission e : events.apply(n)) {
-        if (e.eventTime().isBefore(config.eventTime(n))) {
+        if (e.eventTime().isBefore(own)) {
           throw new IllegalStateException("event " + n + " emits " + e.topic() + " at "
-              + e.eventTime() + ", before its own time " + config.eventTime(n));
+              + e.eventTime() + ", before its own time " + own);
         }
-        queue.add(new Queued(e, sequence++));
+        queue.add(e);
       }
-    }
-  }
-
-  private record Queued(Emission emission, long sequence) implements Comparable<Queued> {
-    @Override
-    public int compareTo(Queued o) {
-      int c = emission.eventTime().compareTo(o.emission.eventTime());
-      return c != 0 ? c : Long.compare(sequence, o.sequence);
     }
   }
 }

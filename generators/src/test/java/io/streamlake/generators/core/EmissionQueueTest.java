@@ -1,0 +1,62 @@
+package io.streamlake.generators.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlake.events.ticketing.Booking;
+import io.streamlake.generators.ticketing.TicketingScenario;
+import io.streamlake.schemas.Topics;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class EmissionQueueTest {
+  private static final Booking BOOKING =
+      new TicketingScenario().booking(GeneratorConfig.builder().build(), 0);
+  private static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
+
+  private record Ref(Emission emission, long sequence) {}
+
+  private static Emission at(Instant t) {
+    return Emission.of(Topics.BOOKINGS, BOOKING, t);
+  }
+
+  /** Random adds and polls, with ties, sub-millisecond times and times far apart, against a PriorityQueue. */
+  @Test
+  void takesEmissionsOutInEventTimeThenInsertionOrderLikeAPriorityQueue() {
+    for (long seed = 0; seed < 20; seed++) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      EmissionQueue queue = new EmissionQueue();
+      PriorityQueue<Ref> reference = new PriorityQueue<>(
+          Comparator.comparing((Ref r) -> r.emission().eventTime()).thenComparingLong(Ref::sequence));
+      long sequence = 0;
+      for (int step = 0; step < 20_000; step++) {
+        if (reference.isEmpty() || rnd.nextInt(3) > 0) {
+          Instant t = switch (rnd.nextInt(4)) {
+            case 0 -> BASE.plusSeconds(rnd.nextInt(5)); // many ties
+            case 1 -> BASE.plusMillis(rnd.nextLong(3_600_000));
+            case 2 -> BASE.plusNanos(rnd.nextLong(10_000_000_000L)); // below a millisecond
+            default -> BASE.minusSeconds(rnd.nextInt(1000)).plusMillis(rnd.nextInt(1000));
+          };
+          Emission e = at(t);
+          queue.add(e);
+          reference.add(new Ref(e, sequence++));
+        } else {
+          Instant probe = reference.peek().emission().eventTime();
+          assertFalse(queue.headBefore(probe));
+          assertTrue(queue.headBefore(probe.plusNanos(1)));
+          assertSame(reference.poll().emission(), queue.poll());
+        }
+        assertEquals(reference.isEmpty(), queue.isEmpty());
+      }
+      while (!reference.isEmpty()) {
+        assertSame(reference.poll().emission(), queue.poll());
+      }
+      assertTrue(queue.isEmpty());
+    }
+  }
+}
