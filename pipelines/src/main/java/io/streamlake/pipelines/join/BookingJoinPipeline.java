@@ -4,6 +4,7 @@ import io.streamlake.events.DeadLetter;
 import io.streamlake.events.ticketing.Booking;
 import io.streamlake.events.ticketing.BookingFact;
 import io.streamlake.events.ticketing.Payment;
+import io.streamlake.pipelines.common.BatchedJdbcWrite;
 import io.streamlake.pipelines.common.DecodeRecords;
 import io.streamlake.pipelines.common.KafkaOptions;
 import io.streamlake.pipelines.common.Preflight;
@@ -149,11 +150,10 @@ public final class BookingJoinPipeline {
     }
     if (options.getWriteWarehouse()) {
       Warehouse warehouse = Warehouse.of(options);
-      outputs.facts().apply("UpsertFactsTable", JdbcIO.<BookingFact>write()
-          .withDataSourceConfiguration(warehouse.dataSource())
-          .withBatchSize(options.getJdbcBatchSize())
-          .withStatement(Warehouse.upsert("bookings_fact", FACT_COLUMNS, List.of("booking_id")))
-          .withPreparedStatementSetter((BookingFact f, java.sql.PreparedStatement s) -> {
+      boolean streaming = options.getReadMode() == KafkaOptions.ReadMode.STREAMING;
+      outputs.facts().apply("UpsertFactsTable", BatchedJdbcWrite.of(warehouse,
+          Warehouse.upsert("bookings_fact", FACT_COLUMNS, List.of("booking_id")),
+          (BookingFact f, java.sql.PreparedStatement s) -> {
             int i = 1;
             s.setString(i++, f.getBookingId());
             s.setString(i++, f.getBookingEventId());
@@ -185,13 +185,11 @@ public final class BookingJoinPipeline {
             } else {
               s.setLong(i, f.getPaymentDelayMs());
             }
-          }));
-      outputs.orphans().apply("UpsertOrphansTable", JdbcIO.<KV<Payment, String>>write()
-          .withDataSourceConfiguration(warehouse.dataSource())
-          .withBatchSize(options.getJdbcBatchSize())
-          .withStatement(Warehouse.upsert("bookings_orphan_payments",
-              List.of("payment_id", "booking_id", "amount_minor", "status", "paid_at", "reason"), List.of("payment_id")))
-          .withPreparedStatementSetter((KV<Payment, String> kv, java.sql.PreparedStatement s) -> {
+          }, BookingFact::getBookingId, options.getJdbcBatchSize(), streaming));
+      outputs.orphans().apply("UpsertOrphansTable", BatchedJdbcWrite.of(warehouse,
+          Warehouse.upsert("bookings_orphan_payments",
+              List.of("payment_id", "booking_id", "amount_minor", "status", "paid_at", "reason"), List.of("payment_id")),
+          (KV<Payment, String> kv, java.sql.PreparedStatement s) -> {
             Payment p = kv.getKey();
             s.setString(1, p.getPaymentId());
             s.setString(2, p.getBookingId());
@@ -199,7 +197,7 @@ public final class BookingJoinPipeline {
             s.setString(4, p.getStatus().name());
             s.setObject(5, Warehouse.utc(p.getPaidAt()));
             s.setString(6, kv.getValue());
-          }));
+          }, kv -> kv.getKey().getPaymentId(), options.getJdbcBatchSize(), streaming));
     }
   }
 

@@ -276,7 +276,8 @@ public final class WindowsPipeline {
       outputs.deadLetters().apply("WriteDeadLetterTopic", WriteTopic.of(options, Topics.DEAD_LETTERS));
     }
     if (options.getWriteWarehouse()) {
-      WindowsWarehouse.write(outputs, Warehouse.of(options), options.getJdbcBatchSize());
+      WindowsWarehouse.write(outputs, Warehouse.of(options), options.getJdbcBatchSize(),
+          options.getReadMode() == KafkaOptions.ReadMode.STREAMING);
     }
   }
 

@@ -8,6 +8,7 @@ import io.streamlake.events.shop.LatencyAlert;
 import io.streamlake.events.shop.LowStarFollowup;
 import io.streamlake.events.shop.PageViewStats;
 import io.streamlake.events.shop.VipAlert;
+import io.streamlake.pipelines.common.BatchedJdbcWrite;
 import io.streamlake.pipelines.common.Warehouse;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -46,8 +47,8 @@ final class WindowsWarehouse {
     return Warehouse.upsert(table, columns, keys) + " WHERE " + table + "." + count + " <= excluded." + count;
   }
 
-  static void write(WindowsPipeline.Outputs outputs, Warehouse warehouse, int batchSize) {
-    outputs.pageViewStats().apply("UpsertPageViewStatsTable", write(warehouse, batchSize,
+  static void write(WindowsPipeline.Outputs outputs, Warehouse warehouse, int batchSize, boolean streaming) {
+    outputs.pageViewStats().apply("UpsertPageViewStatsTable", write(warehouse, batchSize, streaming, (PageViewStats r) -> r.getWindowStart() + "|" + r.getMethod(),
         monotoneUpsert("pageviews_by_method_5m", PAGE_VIEW_STATS, List.of("window_start", "method"), "views"),
         (PageViewStats r, PreparedStatement s) -> {
           s.setObject(1, Warehouse.utc(r.getWindowStart()));
@@ -59,7 +60,7 @@ final class WindowsWarehouse {
           s.setDouble(7, r.getAvgLatencyMs());
           s.setInt(8, r.getP95LatencyMs());
         }));
-    outputs.latencyAlerts().apply("UpsertLatencyAlertsTable", write(warehouse, batchSize,
+    outputs.latencyAlerts().apply("UpsertLatencyAlertsTable", write(warehouse, batchSize, streaming, (LatencyAlert r) -> r.getAlertId(),
         Warehouse.upsert("latency_alerts", LATENCY_ALERTS, List.of("alert_id")),
         (LatencyAlert a, PreparedStatement s) -> {
           s.setString(1, a.getAlertId());
@@ -78,7 +79,7 @@ final class WindowsWarehouse {
           s.setString(14, a.getUserCity());
           s.setString(15, a.getUserSegment());
         }));
-    outputs.vipAlerts().apply("UpsertVipAlertsTable", write(warehouse, batchSize,
+    outputs.vipAlerts().apply("UpsertVipAlertsTable", write(warehouse, batchSize, streaming, (VipAlert r) -> r.getAlertId(),
         Warehouse.upsert("vip_alerts", VIP_ALERTS, List.of("alert_id")),
         (VipAlert a, PreparedStatement s) -> {
           s.setString(1, a.getAlertId());
@@ -90,7 +91,7 @@ final class WindowsWarehouse {
           s.setInt(7, a.getLatencyMs());
           s.setObject(8, Warehouse.utc(a.getViewedAt()));
         }));
-    outputs.followups().apply("UpsertFollowupsTable", write(warehouse, batchSize,
+    outputs.followups().apply("UpsertFollowupsTable", write(warehouse, batchSize, streaming, (LowStarFollowup r) -> r.getRatingEventId(),
         monotoneUpsert("low_star_followups", FOLLOWUPS, List.of("rating_event_id"), "views"),
         (LowStarFollowup f, PreparedStatement s) -> {
           s.setString(1, f.getRatingEventId());
@@ -103,7 +104,7 @@ final class WindowsWarehouse {
           s.setObject(8, Warehouse.utc(f.getFirstViewAt()));
           s.setObject(9, Warehouse.utc(f.getLastViewAt()));
         }));
-    outputs.boxOfficeStats().apply("UpsertBoxOfficeTable", write(warehouse, batchSize,
+    outputs.boxOfficeStats().apply("UpsertBoxOfficeTable", write(warehouse, batchSize, streaming, (BoxOfficeStats r) -> r.getWindowStart() + "|" + r.getTheaterId(),
         monotoneUpsert("boxoffice_minutely", BOX_OFFICE, List.of("window_start", "theater_id"), "events"),
         (BoxOfficeStats r, PreparedStatement s) -> {
           s.setObject(1, Warehouse.utc(r.getWindowStart()));
@@ -117,7 +118,7 @@ final class WindowsWarehouse {
           setDouble(s, 9, r.getAvgWaitSeconds());
           setDouble(s, 10, r.getMaxWaitSeconds());
         }));
-    outputs.flightStats().apply("UpsertFlightsTable", write(warehouse, batchSize,
+    outputs.flightStats().apply("UpsertFlightsTable", write(warehouse, batchSize, streaming, (FlightStats r) -> r.getWindowStart() + "|" + r.getOriginCountry(),
         monotoneUpsert("flights_by_country_5m", FLIGHTS, List.of("window_start", "origin_country"), "states"),
         (FlightStats r, PreparedStatement s) -> {
           s.setObject(1, Warehouse.utc(r.getWindowStart()));
@@ -132,13 +133,9 @@ final class WindowsWarehouse {
         }));
   }
 
-  private static <R> JdbcIO.Write<R> write(Warehouse warehouse, int batchSize, String statement,
-      JdbcIO.PreparedStatementSetter<R> setter) {
-    return JdbcIO.<R>write()
-        .withDataSourceConfiguration(warehouse.dataSource())
-        .withBatchSize(batchSize)
-        .withStatement(statement)
-        .withPreparedStatementSetter(setter);
+  private static <R> BatchedJdbcWrite<R> write(Warehouse warehouse, int batchSize, boolean streaming,
+      BatchedJdbcWrite.RowKey<R> rowKey, String statement, JdbcIO.PreparedStatementSetter<R> setter) {
+    return BatchedJdbcWrite.of(warehouse, statement, setter, rowKey, batchSize, streaming);
   }
 
   private static void setDouble(PreparedStatement s, int i, Double value) throws SQLException {
