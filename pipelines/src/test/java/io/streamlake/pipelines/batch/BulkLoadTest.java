@@ -103,6 +103,19 @@ class BulkLoadTest {
   }
 
   @org.junit.jupiter.api.Test
+  void stagedRowsKeepEveryValueThroughTheirCoder() throws Exception {
+    List<GoldRow> rows = new ArrayList<>(cancellations());
+    rows.addAll(customers());
+    rows.addAll(theaters());
+    rows.add(new TicketingGold.ShowHour(H, "sh-1", null, "EUR", "", "London", 1, 2, 3, 1, 3, Double.NaN));
+    rows.add(new RetailGold.TopProduct(H, 1, "S1", "d", 1, -1));
+    for (GoldRow r : rows) {
+      org.apache.beam.sdk.testing.CoderProperties.coderDecodeEncodeEqual(StageRows.RowCoder.of(),
+          new StageRows.Row("t", r.values()));
+    }
+  }
+
+  @org.junit.jupiter.api.Test
   void csvFieldsAndTimestamps() {
     assertEquals("\"a,b\"|\"say \"\"hi\"\"\"|\"\"||\"x\ny\"|42|0.30000000000000004|NaN|2026-03-01 10:00:00.123457",
         Arrays.asList("a,b", "say \"hi\"", "", null, "x\ny", 42L, 0.1 + 0.2, Double.NaN, H.plusNanos(123_456_789)).stream()
