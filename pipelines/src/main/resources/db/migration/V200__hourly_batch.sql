@@ -1,5 +1,6 @@
 -- The hourly batch (io.streamlake.pipelines.batch.HourlyBatch): gold tables, replaced one hour at a time,
--- their staging twins (filled over JdbcIO, swapped in within one transaction), and the batch's own records.
+-- their staging twins (filled by StageRows with COPY or the DuckDB Appender, swapped in within one transaction), and
+-- the batch's own records.
 -- Every gold table is documented in docs/warehouse.md. No primary keys on the gold tables: the data checks
 -- (keys not null and unique) run inside the load transaction and name the offending rows.
 

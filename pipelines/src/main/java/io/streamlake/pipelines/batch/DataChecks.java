@@ -7,14 +7,16 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The tests a load must pass before it commits (what dbt tests check): keys not null and unique in
  * every gold table, gold counts and totals equal to those of silver ({@code batch_topic_stats}), and
  * totals that must agree between gold tables. Each check is a query for the offending rows of one hour;
- * no row means it passed. Plain SQL that runs the same on DuckDB and PostgreSQL.
+ * no row means it passed. They run as one combined query; a failing check is then run alone to name its rows. Plain SQL that runs the same on DuckDB and PostgreSQL.
  */
 public final class DataChecks {
   private DataChecks() {}
@@ -78,38 +80,72 @@ public final class DataChecks {
         + " WHERE hour = ? AND topic = '" + topic + "') s WHERE g.gold <> s.silver");
   }
 
-  /** Runs every check for one hour on this connection (inside the load transaction); returns the failures. */
+  /**
+   * Runs every check for one hour on this connection (inside the load transaction); returns the
+   * failures, in check order. One query finds which checks fail ({@link #failing}); only those are run
+   * again, alone, to report their rows. A passing load costs one round trip.
+   */
   public static List<Failure> run(Connection c, Hour hour) throws SQLException {
+    List<Check> checks = all();
+    Set<String> failing = failing(c, checks, hour);
     List<Failure> failures = new ArrayList<>();
-    for (Check check : all()) {
-      try (PreparedStatement s = c.prepareStatement(check.sql())) {
-        int params = (int) check.sql().chars().filter(ch -> ch == '?').count();
-        for (int i = 1; i <= params; i++) {
-          s.setObject(i, Warehouse.utc(hour.start()));
-        }
-        try (ResultSet rs = s.executeQuery()) {
-          List<String> rows = new ArrayList<>();
-          int n = 0;
-          ResultSetMetaData meta = rs.getMetaData();
-          while (rs.next()) {
-            if (++n <= MAX_ROWS) {
-              List<String> cells = new ArrayList<>();
-              for (int i = 1; i <= meta.getColumnCount(); i++) {
-                cells.add(meta.getColumnLabel(i).toLowerCase() + "=" + rs.getObject(i));
-              }
-              rows.add(String.join(", ", cells));
-            }
-          }
-          if (n > MAX_ROWS) {
-            rows.add("... and " + (n - MAX_ROWS) + " more rows");
-          }
-          if (n > 0) {
-            failures.add(new Failure(check.name(), rows));
-          }
-        }
+    for (Check check : checks) {
+      if (failing.contains(check.name())) {
+        failures.add(failure(c, check, hour));
       }
     }
     return failures;
+  }
+
+  /** The names of the failing checks: {@code SELECT name WHERE EXISTS (check) UNION ALL ...}, one query. */
+  static Set<String> failing(Connection c, List<Check> checks, Hour hour) throws SQLException {
+    String sql = checks.stream().map(k -> "SELECT CAST('" + k.name() + "' AS VARCHAR) AS failed WHERE EXISTS ("
+        + k.sql() + ")").collect(Collectors.joining(" UNION ALL "));
+    Set<String> out = new HashSet<>();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bindHour(s, sql, hour);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** One check's offending rows. */
+  private static Failure failure(Connection c, Check check, Hour hour) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(check.sql())) {
+      bindHour(s, check.sql(), hour);
+      try (ResultSet rs = s.executeQuery()) {
+        List<String> rows = new ArrayList<>();
+        int n = 0;
+        ResultSetMetaData meta = rs.getMetaData();
+        while (rs.next()) {
+          if (++n <= MAX_ROWS) {
+            List<String> cells = new ArrayList<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+              cells.add(meta.getColumnLabel(i).toLowerCase() + "=" + rs.getObject(i));
+            }
+            rows.add(String.join(", ", cells));
+          }
+        }
+        if (n > MAX_ROWS) {
+          rows.add("... and " + (n - MAX_ROWS) + " more rows");
+        }
+        if (n == 0) {
+          rows.add("(failed in the combined query, no rows when run alone)");
+        }
+        return new Failure(check.name(), rows);
+      }
+    }
+  }
+
+  private static void bindHour(PreparedStatement s, String sql, Hour hour) throws SQLException {
+    int params = (int) sql.chars().filter(ch -> ch == '?').count();
+    for (int i = 1; i <= params; i++) {
+      s.setObject(i, Warehouse.utc(hour.start()));
+    }
   }
 
   /** Thrown when a load fails its checks; the load was rolled back. */

@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * A warehouse table the hourly batch replaces one hour at a time: its columns (the first is always
- * {@code hour}) and its key. The batch stages rows in {@code stg_NAME} (same columns plus {@code
- * run_id}) over JdbcIO, then swaps them in (see {@link HourLoader}). The tables themselves are
+ * {@code hour}) and its key. The batch stages rows in {@code stg_NAME} (run_id, then the same columns in
+ * the same order) with {@link StageRows}, then swaps them in (see {@link HourLoader}). The tables themselves are
  * created by the migrations {@code V2xx__*.sql}.
  */
 public record GoldTable(String name, List<Column> columns, List<String> keys) implements Serializable {

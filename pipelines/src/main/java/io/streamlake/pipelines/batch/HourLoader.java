@@ -31,20 +31,6 @@ public final class HourLoader {
   /** What a run was, for {@code batch_runs}. */
   public record RunInfo(String runId, Hour hour, Instant startedAt, String runner) {}
 
-  /** Removes staged rows of an hour that a crashed run may have left behind. */
-  public static void cleanStaging(Warehouse warehouse, Hour hour) {
-    try (Connection c = warehouse.connect()) {
-      for (GoldTable t : stagedTables()) {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM " + t.staging() + " WHERE hour = ?")) {
-          s.setObject(1, Warehouse.utc(hour.start()));
-          s.executeUpdate();
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot clean the staging tables: " + e.getMessage(), e);
-    }
-  }
-
   private static List<GoldTable> stagedTables() {
     List<GoldTable> out = new ArrayList<>(GoldTables.ALL.stream().map(GoldTables.Spec::table).toList());
     out.add(TopicStats.TABLE);
@@ -54,7 +40,9 @@ public final class HourLoader {
   /**
    * Swaps run {@code run.runId()}'s staged rows of {@code tables} (and its topic statistics for
    * {@code topics}) into the warehouse, records the quarantine and the run, and commits if the data
-   * checks pass.
+   * checks pass. The commit also empties the hour's staging rows, this run's and those a failed or
+   * crashed run of the same hour left (the swap reads only this run's, by run id, so leftovers never
+   * reach a gold table).
    *
    * @throws DataChecks.DataCheckException when a check fails (nothing was changed)
    */
@@ -68,13 +56,15 @@ public final class HourLoader {
         for (GoldTable t : tables) {
           update(c, "DELETE FROM " + t.name() + " WHERE hour = ?", hour);
           rows.put(t.name(), update(c, t.insertFromStaging(), run.runId()));
-          update(c, "DELETE FROM " + t.staging() + " WHERE run_id = ?", run.runId());
         }
         GoldTable stats = TopicStats.TABLE;
         String topicList = topics.stream().map(n -> "'" + n.replace("'", "''") + "'").collect(Collectors.joining(", "));
         update(c, "DELETE FROM " + stats.name() + " WHERE hour = ? AND topic IN (" + topicList + ")", hour);
         update(c, stats.insertFromStaging(), run.runId());
-        update(c, "DELETE FROM " + stats.staging() + " WHERE run_id = ?", run.runId());
+        // the hour's staging rows go with this commit: this run's, and any a failed or crashed run of the hour left
+        for (GoldTable t : stagedTables()) {
+          update(c, "DELETE FROM " + t.staging() + " WHERE hour = ?", hour);
+        }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO batch_quarantine (run_id, hour, kind, topic, path,"
             + " event_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
           for (QuarantineEntry q : quarantine) {

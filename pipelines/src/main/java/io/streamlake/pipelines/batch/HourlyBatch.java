@@ -31,7 +31,10 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.io.jdbc.JdbcIO;
+import org.apache.beam.sdk.metrics.DistributionResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -54,8 +57,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * topic ({@link ReadBronze}; unreadable files and invalid records are quarantined with their path),
  * keeps one record per event id ({@link Deduplicate}), writes {@code LAKE/silver/TOPIC/dt=.../hour=...},
  * computes the gold tables ({@link TicketingGold}, {@link BoxOfficeGold}, {@link RetailGold}, {@link
- * ShopGold}), stages them over JdbcIO, and swaps them into the warehouse in one transaction after
- * the {@link DataChecks} pass ({@link HourLoader}). Rerunning an hour replaces exactly that hour.
+ * ShopGold}), stages them with the database's bulk path in one transaction ({@link StageRows}), and
+ * swaps them into the warehouse in one transaction after the {@link DataChecks} pass ({@link
+ * HourLoader}). Rerunning an hour replaces exactly that hour.
  * Tables and columns: {@code docs/warehouse.md}.
  *
  * <p>{@code --hour=YYYY-MM-DDTHH} runs one hour (default: the last complete hour, see {@code
@@ -226,7 +230,7 @@ public final class HourlyBatch {
 
   /** What one hour's run did. */
   public record Report(Hour hour, String runId, double seconds, HourLoader.Loaded loaded, List<TopicStats> stats,
-      List<QuarantineEntry> quarantine) {
+      List<QuarantineEntry> quarantine, Timings timings) {
     public boolean quarantined() {
       return !quarantine.isEmpty();
     }
@@ -236,6 +240,8 @@ public final class HourlyBatch {
       StringBuilder b = new StringBuilder(String.format("hour %s %s run %s %.1f s: silver %d rows, gold %d rows,"
               + " quarantined %d files and %d records%n", hour, quarantined() ? "QUARANTINED" : "OK", runId, seconds,
           loaded.silverRows(), loaded.goldRows(), files, quarantine.size() - files));
+      b.append(String.format("  pipeline %.1f s; load: staging %.3f s, swap with data checks %.3f s%n",
+          timings.pipeline(), timings.staging(), timings.swap()));
       for (TopicStats s : stats) {
         if (s.bronzeFiles() + s.quarantinedFiles() > 0) {
           b.append(String.format("  %-22s %5d files %7d bronze rows %5d duplicates %5d quarantined %7d silver rows%n",
@@ -263,24 +269,53 @@ public final class HourlyBatch {
     List<String> topics = topics(options);
     Warehouse warehouse = Warehouse.of(options);
     HourLoader.RunInfo run = new HourLoader.RunInfo(runId, hour, started, options.getRunner().getSimpleName());
-    HourLoader.cleanStaging(warehouse, hour);
     try {
+      long t0 = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
       build(pipeline, options, hour, runId);
-      PipelineResult.State state = pipeline.run().waitUntilFinish();
+      PipelineResult result = pipeline.run();
+      PipelineResult.State state = result.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("the pipeline ended " + state);
       }
+      long t1 = System.nanoTime();
       List<QuarantineEntry> quarantine = RunFiles.readQuarantineList(root, hour, runId);
       RunFiles.moveQuarantinedFiles(root, quarantine);
+      long t2 = System.nanoTime();
       HourLoader.Loaded loaded = HourLoader.swap(warehouse, run, GoldTables.computableFrom(topics), topics, quarantine);
+      long t3 = System.nanoTime();
       RunFiles.keepOnlyRun(root, topics, hour, runId);
+      Timings timings = new Timings((t1 - t0) / 1e9, stagingSeconds(result), (t3 - t2) / 1e9);
       return new Report(hour, runId, (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, loaded,
-          stats(warehouse, hour, topics), quarantine);
+          stats(warehouse, hour, topics), quarantine, timings);
     } catch (RuntimeException e) {
       RunFiles.discardRun(root, topics, hour, runId);
       HourLoader.recordFailure(warehouse, run, String.valueOf(e.getMessage()));
       throw e;
+    }
+  }
+
+  /**
+   * Seconds of an hour's run: the pipeline (bronze to staging), its staging write alone ({@link
+   * StageRows}' own timer, connect to commit; NaN when the runner reports no metrics) and the swap.
+   */
+  public record Timings(double pipeline, double staging, double swap) {
+    /** Staging + swap: what the run spends loading the warehouse. */
+    public double load() {
+      return staging + swap;
+    }
+  }
+
+  private static double stagingSeconds(PipelineResult result) {
+    try {
+      double micros = 0;
+      for (MetricResult<DistributionResult> d : result.metrics().queryMetrics(MetricsFilter.builder()
+          .addNameFilter(MetricNameFilter.named(StageRows.class, "staging_micros")).build()).getDistributions()) {
+        micros += d.getAttempted().getSum();
+      }
+      return micros / 1e6;
+    } catch (UnsupportedOperationException e) {
+      return Double.NaN;
     }
   }
 
@@ -354,18 +389,16 @@ public final class HourlyBatch {
     String root = LakeLayout.root(options.getLakeRoot());
     outputs.silver().apply("WriteSilver", WriteHourFiles.silver(root, hour, runId, options.getSilverShards()));
     outputs.quarantine().apply("WriteQuarantineList", WriteHourFiles.quarantineList(root, hour, runId));
-    Warehouse warehouse = Warehouse.of(options);
-    stage(outputs.stats(), TopicStats.TABLE, warehouse, runId, options.getJdbcBatchSize());
-    outputs.gold().forEach((table, rows) -> stage(rows, table, warehouse, runId, options.getJdbcBatchSize()));
-  }
-
-  private static <R extends GoldRow> void stage(PCollection<R> rows, GoldTable table, Warehouse warehouse, String runId,
-      int batchSize) {
-    rows.apply("Stage" + camel(table.name()), JdbcIO.<R>write()
-        .withDataSourceConfiguration(warehouse.dataSource())
-        .withStatement(table.insertStaging())
-        .withBatchSize(batchSize)
-        .withPreparedStatementSetter(new StageSetter<>(table, runId)));
+    List<GoldTable> tables = new ArrayList<>();
+    List<PCollection<StageRows.Row>> rows = new ArrayList<>();
+    tables.add(TopicStats.TABLE);
+    rows.add(StageRows.rowsOf(outputs.stats(), TopicStats.TABLE, camel(TopicStats.TABLE.name())));
+    outputs.gold().forEach((table, gold) -> {
+      tables.add(table);
+      rows.add(StageRows.rowsOf(gold, table, camel(table.name())));
+    });
+    PCollectionList.of(rows).apply("CollectStagingRows", Flatten.pCollections())
+        .apply("StageRows", StageRows.into(Warehouse.of(options), runId, tables));
   }
 
   /** {@code gold_shop_product_hourly} -> {@code GoldShopProductHourly}. */
@@ -375,23 +408,6 @@ public final class HourlyBatch {
       out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
     }
     return out.toString();
-  }
-
-  /** Binds a staging row: the run id, then the row's values ({@link GoldTable#bind}). Public for the load benchmark. */
-  public static final class StageSetter<R extends GoldRow> implements JdbcIO.PreparedStatementSetter<R> {
-    private final GoldTable table;
-    private final String runId;
-
-    public StageSetter(GoldTable table, String runId) {
-      this.table = table;
-      this.runId = runId;
-    }
-
-    @Override
-    public void setParameters(R row, java.sql.PreparedStatement s) throws Exception {
-      s.setString(1, runId);
-      table.bind(s, 2, row.values());
-    }
   }
 
   static final class SumStatsFn implements SerializableFunction<Iterable<TopicStats>, TopicStats> {
