@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark: the Beam pipelines on the Flink runner vs native Flink 1.19 DataStream baselines, side by side.
 #
-# usage: scripts/bench.sh [--quick|--medium] [--pairs N] [--jobs join,windows]
+# usage: scripts/bench.sh [--quick|--medium] [--pairs N] [--jobs join,windows,generators,batch,direct]
 #   --quick   about 400k events (100k bookings + their payments, 200k page views; under 10 minutes on 2 cores)
 #   --medium  about 2M events (500k bookings + payments, 1M page views); default: about 10M (2.5M + 5M)
 #   --pairs   A-B pairs per job (default 3), run in the order A B B A A B ...; each run is a fresh JVM
-#   --jobs    which pairs: join (BookingJoinPipeline vs NativeJoinJob), windows (the page-view
-#             aggregation of WindowsPipeline vs NativePageViewWindowJob)
+#   --jobs    what to run (default all; --quick leaves out direct): join (BookingJoinPipeline vs NativeJoinJob), windows (the page-view
+#             aggregation of WindowsPipeline vs NativePageViewWindowJob), and the rows of the other
+#             benchmarks: generators (scripts/bench-generators.sh: generator -> Kafka vs a plain producer),
+#             batch (scripts/bench-batch.sh: hourly batch load vs PostgreSQL COPY and DuckDB read_parquet),
+#             direct (scripts/bench-direct.sh: each pipeline on the DirectRunner over 100k events)
 # environment:
 #   BENCH_HEAP (2g) and BENCH_PARALLELISM (2): the same for both sides
 #   BEAM_ARGS    Beam options for the Flink runner; default "--streaming=true --fasterCopy=true" (the runner's
@@ -29,7 +32,7 @@ source "$(dirname "$0")/lib.sh"
 
 SIZE=full
 PAIRS=3
-JOBS="join,windows"
+JOBS=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) SIZE=quick ;;
@@ -42,6 +45,8 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
+# --quick leaves out the DirectRunner rows (about 8 minutes on their own: the join alone takes minutes there)
+[[ -n "$JOBS" ]] || if [[ "$SIZE" == quick ]]; then JOBS="join,windows,generators,batch"; else JOBS="join,windows,generators,batch,direct"; fi
 export KAFKA_PORT="${KAFKA_PORT:-9192}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9193}"
 export KAFKA_DIR="${KAFKA_DIR:-$LOCAL/bench-kafka}"
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
@@ -92,17 +97,52 @@ run_one() { # side job run-number
 
 log "load before the runs: $(cut -d' ' -f1-3 /proc/loadavg); heap $HEAP, parallelism $PARALLELISM, $PAIRS pairs per job"
 IFS=',' read -r -a JOB_LIST <<<"$JOBS"
+OTHERS=()
 for job in "${JOB_LIST[@]}"; do
-  [[ "$job" == join || "$job" == windows ]] || die "unknown job: $job (join or windows)"
+  case "$job" in
+    join|windows) ;;
+    generators|batch|direct) OTHERS+=("$job"); continue ;;
+    *) die "unknown job: $job (join, windows, generators, batch or direct)" ;;
+  esac
   for ((i = 1; i <= PAIRS; i++)); do
     if ((i % 2 == 1)); then run_one beam "$job" "$i"; run_one native "$job" "$i"
     else run_one native "$job" "$i"; run_one beam "$job" "$i"; fi
   done
 done
 
+# The other benchmarks of the table, each its own script (its full output in the logs folder)
+OTHER_LINES=()
+for job in "${OTHERS[@]}"; do
+  out="$LOGS/$job.log"
+  case "$job" in
+    generators)
+      case "$SIZE" in quick) args=(100000 2) ;; medium) args=(300000 3) ;; *) args=(1000000 3) ;; esac
+      log "generators: scripts/bench-generators.sh ${args[*]} ..."
+      "$ROOT/scripts/bench-generators.sh" "${args[@]}" >"$out" 2>&1 || { tail -20 "$out" >&2; die "bench-generators.sh failed"; }
+      OTHER_LINES+=("$(grep -E '^(generator -> Kafka|plain producer|ratio generator)' "$out" | sed 's/  */ /g')") ;;
+    batch)
+      # quick: a smaller busy hour and one run per side
+      if [[ "$SIZE" == quick ]]; then customers=10000 batch_args=(1 DirectRunner --runs=1); else customers=30000 batch_args=(); fi
+      log "batch: BENCH_CUSTOMERS=$customers scripts/bench-batch.sh ${batch_args[*]} ..."
+      BENCH_CUSTOMERS=$customers "$ROOT/scripts/bench-batch.sh" "${batch_args[@]}" >"$out" 2>&1 \
+        || { tail -20 "$out" >&2; die "bench-batch.sh failed"; }
+      OTHER_LINES+=("$(grep -E '^RESULT ' "$out" | sed 's/^RESULT /hourly batch load: /')") ;;
+    direct)
+      log "direct: scripts/bench-direct.sh 100000 ..."
+      "$ROOT/scripts/bench-direct.sh" 100000 >"$out" 2>&1 || { tail -20 "$out" >&2; die "bench-direct.sh failed"; }
+      OTHER_LINES+=("$(sed -n '/^Each pipeline on the DirectRunner/,$p' "$out")") ;;
+  esac
+done
+
 LABEL="$SIZE data set ${PREFIX}*, heap $HEAP, parallelism $PARALLELISM, $PAIRS pairs A-B-B-A, \
 BEAM_ARGS='$BEAM_ARGS' NATIVE_ARGS='$NATIVE_ARGS'"
 status=0
-java -cp "$CP" io.streamlake.bench.harness.BenchReport "$RUNS" "$RESULTS/bench-$SIZE-$STAMP.json" "$LABEL" || status=$?
+if [[ -s "$RUNS" ]]; then
+  java -cp "$CP" io.streamlake.bench.harness.BenchReport "$RUNS" "$RESULTS/bench-$SIZE-$STAMP.json" "$LABEL" || status=$?
+fi
+if ((${#OTHER_LINES[@]} > 0)); then
+  printf '\nThe other rows (each from its own script; full outputs in %s)\n' "$LOGS"
+  printf '%s\n' "${OTHER_LINES[@]}" | tee "$RESULTS/bench-others-$SIZE-$STAMP.txt"
+fi
 log "done in $((SECONDS - STARTED)) s; load now $(cut -d' ' -f1-3 /proc/loadavg); runs: $RUNS, logs: $LOGS"
 [[ $status -eq 0 ]] || die "the Beam and native jobs did not write the same results (see above)"
