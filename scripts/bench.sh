@@ -11,7 +11,7 @@
 #             batch (scripts/bench-batch.sh: hourly batch load vs PostgreSQL COPY and DuckDB read_parquet),
 #             direct (scripts/bench-direct.sh: each pipeline on the DirectRunner over 100k events)
 # environment:
-#   BENCH_HEAP (2g) and BENCH_PARALLELISM (2): the same for both sides
+#   BENCH_HEAP (2g quick, 4g medium, 14g full) and BENCH_PARALLELISM (2): the same for both sides
 #   BEAM_ARGS    Beam options for the Flink runner; default "--streaming=true --fasterCopy=true" (the runner's
 #                streaming translation of the same bounded replay: same results as batch, less copying); set it
 #                empty for the runner's defaults (batch translation of the REPLAY read)
@@ -50,7 +50,10 @@ done
 export KAFKA_PORT="${KAFKA_PORT:-9192}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9193}"
 export KAFKA_DIR="${KAFKA_DIR:-$LOCAL/bench-kafka}"
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
-HEAP="${BENCH_HEAP:-2g}"
+# a replay holds the watermark until the input ends, so every key's state stays until then: the full size needs
+# a big heap on both sides (the Beam join garbage-collected for minutes in 6g)
+case "$SIZE" in quick) default_heap=2g ;; medium) default_heap=4g ;; *) default_heap=14g ;; esac
+HEAP="${BENCH_HEAP:-$default_heap}"
 BEAM_ARGS="${BEAM_ARGS---streaming=true --fasterCopy=true}"
 NATIVE_ARGS="${NATIVE_ARGS---mode=STREAMING --holdWatermark=true}"
 PARALLELISM="${BENCH_PARALLELISM:-2}"
@@ -116,7 +119,7 @@ for job in "${OTHERS[@]}"; do
   out="$LOGS/$job.log"
   case "$job" in
     generators)
-      case "$SIZE" in quick) args=(100000 2) ;; medium) args=(300000 3) ;; *) args=(1000000 3) ;; esac
+      case "$SIZE" in quick) args=(200000 2) ;; medium) args=(300000 3) ;; *) args=(1000000 3) ;; esac
       log "generators: scripts/bench-generators.sh ${args[*]} ..."
       "$ROOT/scripts/bench-generators.sh" "${args[@]}" >"$out" 2>&1 || { tail -20 "$out" >&2; die "bench-generators.sh failed"; }
       OTHER_LINES+=("$(grep -E '^(generator -> Kafka|plain producer|ratio generator)' "$out" | sed 's/  */ /g')") ;;
