@@ -3,13 +3,11 @@ package io.streamlake.bench.nativeflink;
 import io.streamlake.events.DeadLetter;
 import io.streamlake.events.ticketing.Booking;
 import io.streamlake.events.ticketing.BookingFact;
-import io.streamlake.events.ticketing.BookingStatus;
 import io.streamlake.events.ticketing.Payment;
-import io.streamlake.events.ticketing.PaymentStatus;
+import io.streamlake.pipelines.join.BookingPaymentJoin;
 import io.streamlake.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -24,20 +22,9 @@ public final class JoinLogic {
 
   private JoinLogic() {}
 
-  /** The fact of a booking given its in-window payments (order does not matter). */
+  /** The fact of a booking given its in-window payments: the Beam join's own rule, so both sides decide alike. */
   public static BookingFact fact(Booking b, List<Payment> payments) {
-    Payment success = payments.stream().filter(p -> p.getStatus() == PaymentStatus.SUCCESS)
-        .min(Comparator.comparing(Payment::getPaidAt).thenComparing(Payment::getPaymentId)).orElse(null);
-    BookingStatus status = success != null ? BookingStatus.PAID
-        : payments.isEmpty() ? BookingStatus.UNPAID : BookingStatus.PAYMENT_FAILED;
-    return new BookingFact(b.getBookingId(), b.getEventId(), b.getUserId(), b.getShowId(), b.getShowName(),
-        b.getVenue(), b.getCity(), b.getSeats(), b.getAmountMinor(), b.getCurrency(), b.getBookedAt(), status,
-        payments.size(),
-        success == null ? null : success.getPaymentId(),
-        success == null ? null : success.getMethod().name(),
-        success == null ? null : success.getAmountMinor(),
-        success == null ? null : success.getPaidAt(),
-        success == null ? null : success.getPaidAt().toEpochMilli() - b.getBookedAt().toEpochMilli());
+    return BookingPaymentJoin.fact(b, payments);
   }
 
   /** A payment belongs to its booking when paid within [booked_at, booked_at + window]. */

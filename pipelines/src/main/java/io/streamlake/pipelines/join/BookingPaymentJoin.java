@@ -114,8 +114,11 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
     return new Result(out);
   }
 
-  /** The fact of a booking given its in-window payments (order does not matter). */
-  static BookingFact fact(Booking b, List<Payment> payments) {
+  /**
+   * The fact of a booking given its in-window payments (order does not matter). Public for the native
+   * Flink baseline of the benchmark, which must decide exactly as this join does.
+   */
+  public static BookingFact fact(Booking b, List<Payment> payments) {
     Payment success = payments.stream().filter(p -> p.getStatus() == PaymentStatus.SUCCESS)
         .min(Comparator.comparing(Payment::getPaidAt).thenComparing(Payment::getPaymentId)).orElse(null);
     BookingStatus status = success != null ? BookingStatus.PAID
