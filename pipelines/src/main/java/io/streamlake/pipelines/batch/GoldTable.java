@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * A warehouse table the hourly batch replaces one hour at a time: its columns (the first is always
- * {@code hour}) and its key. The batch stages rows in {@code stg_NAME} (run_id, then the same columns in
- * the same order) with {@link StageRows}, then swaps them in (see {@link HourLoader}). The tables themselves are
- * created by the migrations {@code V2xx__*.sql}.
+ * {@code hour}) and its key. The batch stages an hour's rows as a CSV file in the lake ({@link
+ * StageRows}), then loads it in (see {@link HourLoader}). The tables themselves are created by the
+ * migrations {@code V2xx__*.sql}.
  */
 public record GoldTable(String name, List<Column> columns, List<String> keys) implements Serializable {
 
@@ -46,22 +46,6 @@ public record GoldTable(String name, List<Column> columns, List<String> keys) im
 
   public List<String> columnNames() {
     return columns.stream().map(Column::name).toList();
-  }
-
-  public String staging() {
-    return "stg_" + name;
-  }
-
-  /** {@code INSERT INTO stg_NAME (run_id, c1, ...) VALUES (?, ?, ...)}. */
-  public String insertStaging() {
-    return "INSERT INTO " + staging() + " (run_id, " + String.join(", ", columnNames()) + ") VALUES (?"
-        + ", ?".repeat(columns.size()) + ")";
-  }
-
-  /** {@code INSERT INTO NAME (cols) SELECT cols FROM stg_NAME WHERE run_id = ?}. */
-  public String insertFromStaging() {
-    String cols = String.join(", ", columnNames());
-    return "INSERT INTO " + name + " (" + cols + ") SELECT " + cols + " FROM " + staging() + " WHERE run_id = ?";
   }
 
   /** Binds a row's values (in column order) from parameter {@code first} on. */

@@ -1,28 +1,38 @@
 package io.streamlake.pipelines.batch;
 
 import io.streamlake.pipelines.common.Warehouse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
- * The last step of an hourly run, on the driver: swaps the run's staged rows into the gold tables in
- * <b>one transaction</b> — delete the hour's rows, insert the run's, run the {@link DataChecks} —
- * and commits only when every check passes. A rerun of an hour therefore replaces exactly that hour,
+ * The last step of an hourly run, on the driver: loads the run's staged rows into the gold tables in
+ * <b>one transaction</b> — delete the hour's rows, load the run's staging files with the database's
+ * bulk path ({@link BulkLoad}), run the {@link DataChecks} — and commits only when every check passes. A rerun of an hour therefore replaces exactly that hour,
  * and a reader sees either the old hour or the new one, never a mix or a duplicate.
  */
 public final class HourLoader {
   private HourLoader() {}
 
-  /** What a successful load wrote: rows per table, and the silver rows the run saw. */
-  public record Loaded(Map<String, Integer> rows, long silverRows) {
+  /**
+   * What a successful load wrote: rows per table, and the silver rows the run saw; and where its time
+   * went, in seconds: connecting, deleting the hour and loading the files ({@code replace}), the data
+   * checks, and recording the run and committing ({@code commit}).
+   */
+  public record Loaded(Map<String, Integer> rows, long silverRows, double replace, double checks, double commit) {
     public long goldRows() {
       return rows.values().stream().mapToLong(Integer::longValue).sum();
     }
@@ -31,40 +41,37 @@ public final class HourLoader {
   /** What a run was, for {@code batch_runs}. */
   public record RunInfo(String runId, Hour hour, Instant startedAt, String runner) {}
 
-  private static List<GoldTable> stagedTables() {
-    List<GoldTable> out = new ArrayList<>(GoldTables.ALL.stream().map(GoldTables.Spec::table).toList());
-    out.add(TopicStats.TABLE);
-    return out;
-  }
-
   /**
-   * Swaps run {@code run.runId()}'s staged rows of {@code tables} (and its topic statistics for
-   * {@code topics}) into the warehouse, records the quarantine and the run, and commits if the data
-   * checks pass. The commit also empties the hour's staging rows, this run's and those a failed or
-   * crashed run of the same hour left (the swap reads only this run's, by run id, so leftovers never
-   * reach a gold table).
+   * Loads run {@code run.runId()}'s staging files (in {@code runDir}, {@link StageRows}) of {@code
+   * tables} and of its topic statistics for {@code topics} straight into the warehouse, replacing the
+   * hour's rows, records the quarantine and the run, and commits if the data checks pass: one
+   * transaction, so a reader sees the old hour or the new one, never a mix.
    *
    * @throws DataChecks.DataCheckException when a check fails (nothing was changed)
+   * @throws IllegalStateException when a staging file is missing or the warehouse fails (nothing was changed)
    */
-  public static Loaded swap(Warehouse warehouse, RunInfo run, List<GoldTable> tables, List<String> topics,
+  public static Loaded swap(Warehouse warehouse, RunInfo run, String runDir, List<GoldTable> tables, List<String> topics,
       List<QuarantineEntry> quarantine) {
     Object hour = Warehouse.utc(run.hour().start());
+    Map<GoldTable, ResourceId> staged = new LinkedHashMap<>();
+    for (GoldTable t : tables) {
+      staged.put(t, RunFiles.stagingFile(runDir, t));
+    }
+    ResourceId statsFile = RunFiles.stagingFile(runDir, TopicStats.TABLE);
+    requireStaged(run, staged.values(), statsFile);
+    long t0 = System.nanoTime();
     try (Connection c = warehouse.connect()) {
       c.setAutoCommit(false);
       try {
         Map<String, Integer> rows = new LinkedHashMap<>();
-        for (GoldTable t : tables) {
+        for (Map.Entry<GoldTable, ResourceId> f : staged.entrySet()) {
+          GoldTable t = f.getKey();
           update(c, "DELETE FROM " + t.name() + " WHERE hour = ?", hour);
-          rows.put(t.name(), update(c, t.insertFromStaging(), run.runId()));
+          rows.put(t.name(), Math.toIntExact(BulkLoad.loadCsv(c, t, f.getValue())));
         }
-        GoldTable stats = TopicStats.TABLE;
         String topicList = topics.stream().map(n -> "'" + n.replace("'", "''") + "'").collect(Collectors.joining(", "));
-        update(c, "DELETE FROM " + stats.name() + " WHERE hour = ? AND topic IN (" + topicList + ")", hour);
-        update(c, stats.insertFromStaging(), run.runId());
-        // the hour's staging rows go with this commit: this run's, and any a failed or crashed run of the hour left
-        for (GoldTable t : stagedTables()) {
-          update(c, "DELETE FROM " + t.staging() + " WHERE hour = ?", hour);
-        }
+        update(c, "DELETE FROM " + TopicStats.TABLE.name() + " WHERE hour = ? AND topic IN (" + topicList + ")", hour);
+        BulkLoad.loadCsv(c, TopicStats.TABLE, statsFile);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO batch_quarantine (run_id, hour, kind, topic, path,"
             + " event_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
           for (QuarantineEntry q : quarantine) {
@@ -81,17 +88,18 @@ public final class HourLoader {
             s.executeBatch();
           }
         }
+        long t1 = System.nanoTime();
         List<DataChecks.Failure> failures = DataChecks.run(c, run.hour());
         if (!failures.isEmpty()) {
           throw new DataChecks.DataCheckException(run.hour(), failures);
         }
+        long t2 = System.nanoTime();
         long silver = silverRows(c, hour, topicList);
         long files = quarantine.stream().filter(q -> q.kind() == QuarantineEntry.Kind.FILE).count();
-        Loaded loaded = new Loaded(rows, silver);
-        insertRun(c, run, quarantine.isEmpty() ? "OK" : "QUARANTINED", silver, loaded.goldRows(), files,
-            quarantine.size() - files, null);
+        long gold = rows.values().stream().mapToLong(Integer::longValue).sum();
+        insertRun(c, run, quarantine.isEmpty() ? "OK" : "QUARANTINED", silver, gold, files, quarantine.size() - files, null);
         c.commit();
-        return loaded;
+        return new Loaded(rows, silver, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -99,6 +107,23 @@ public final class HourLoader {
     } catch (SQLException e) {
       throw new IllegalStateException("loading hour " + run.hour() + " into " + warehouse.url() + " failed: "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Every staging file must exist (a table without rows has an empty one): a missing one is a failed staging step. */
+  private static void requireStaged(RunInfo run, Collection<ResourceId> files, ResourceId statsFile) {
+    List<ResourceId> all = new ArrayList<>(files);
+    all.add(statsFile);
+    for (ResourceId f : all) {
+      try {
+        MatchResult m = FileSystems.match(f.toString());
+        if (m.status() != MatchResult.Status.OK || m.metadata().isEmpty()) {
+          throw new IllegalStateException("run " + run.runId() + " of hour " + run.hour() + " staged no file " + f
+              + " (the staging step did not finish); nothing was loaded");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot look for the staging file " + f + ": " + e.getMessage(), e);
+      }
     }
   }
 

@@ -57,9 +57,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * topic ({@link ReadBronze}; unreadable files and invalid records are quarantined with their path),
  * keeps one record per event id ({@link Deduplicate}), writes {@code LAKE/silver/TOPIC/dt=.../hour=...},
  * computes the gold tables ({@link TicketingGold}, {@link BoxOfficeGold}, {@link RetailGold}, {@link
- * ShopGold}), stages them with the database's bulk path in one transaction ({@link StageRows}), and
- * swaps them into the warehouse in one transaction after the {@link DataChecks} pass ({@link
- * HourLoader}). Rerunning an hour replaces exactly that hour.
+ * ShopGold}), writes them once as CSV into the run's staging folder of the lake ({@link StageRows}),
+ * and loads those files into the warehouse with the database's bulk path in one transaction that
+ * replaces the hour and commits only after the {@link DataChecks} pass ({@link HourLoader}). Rerunning
+ * an hour replaces exactly that hour.
  * Tables and columns: {@code docs/warehouse.md}.
  *
  * <p>{@code --hour=YYYY-MM-DDTHH} runs one hour (default: the last complete hour, see {@code
@@ -82,7 +83,8 @@ public final class HourlyBatch {
   public static final int QUARANTINED = 3;
   public static final int LOCKED = 75;
 
-  static final String[] MIGRATIONS = {"V200__hourly_batch.sql"};
+  /** The migrations of the batch's tables, in order (docs/warehouse.md). */
+  public static final String[] MIGRATIONS = {"V200__hourly_batch.sql", "V201__staging_in_the_lake.sql"};
 
   /** Options of the hourly batch. */
   public interface Options extends LakeOptions, WarehouseOptions {
@@ -240,8 +242,9 @@ public final class HourlyBatch {
       StringBuilder b = new StringBuilder(String.format("hour %s %s run %s %.1f s: silver %d rows, gold %d rows,"
               + " quarantined %d files and %d records%n", hour, quarantined() ? "QUARANTINED" : "OK", runId, seconds,
           loaded.silverRows(), loaded.goldRows(), files, quarantine.size() - files));
-      b.append(String.format("  pipeline %.1f s; load: staging %.3f s, swap with data checks %.3f s%n",
-          timings.pipeline(), timings.staging(), timings.swap()));
+      b.append(String.format("  pipeline %.1f s; load: staging %.3f s, swap %.3f s (delete and load %.3f s, data checks"
+          + " %.3f s, commit %.3f s)%n", timings.pipeline(), timings.staging(), timings.swap(), loaded.replace(),
+          loaded.checks(), loaded.commit()));
       for (TopicStats s : stats) {
         if (s.bronzeFiles() + s.quarantinedFiles() > 0) {
           b.append(String.format("  %-22s %5d files %7d bronze rows %5d duplicates %5d quarantined %7d silver rows%n",
@@ -282,22 +285,25 @@ public final class HourlyBatch {
       List<QuarantineEntry> quarantine = RunFiles.readQuarantineList(root, hour, runId);
       RunFiles.moveQuarantinedFiles(root, quarantine);
       long t2 = System.nanoTime();
-      HourLoader.Loaded loaded = HourLoader.swap(warehouse, run, GoldTables.computableFrom(topics), topics, quarantine);
+      HourLoader.Loaded loaded = HourLoader.swap(warehouse, run, RunFiles.stagingDir(root, hour, runId),
+          GoldTables.computableFrom(topics), topics, quarantine);
       long t3 = System.nanoTime();
       RunFiles.keepOnlyRun(root, topics, hour, runId);
+      RunFiles.deleteStaging(root, hour);
       Timings timings = new Timings((t1 - t0) / 1e9, stagingSeconds(result), (t3 - t2) / 1e9);
       return new Report(hour, runId, (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, loaded,
           stats(warehouse, hour, topics), quarantine, timings);
     } catch (RuntimeException e) {
       RunFiles.discardRun(root, topics, hour, runId);
+      RunFiles.discardStaging(root, hour, runId);
       HourLoader.recordFailure(warehouse, run, String.valueOf(e.getMessage()));
       throw e;
     }
   }
 
   /**
-   * Seconds of an hour's run: the pipeline (bronze to staging), its staging write alone ({@link
-   * StageRows}' own timer, connect to commit; NaN when the runner reports no metrics) and the swap.
+   * Seconds of an hour's run: the pipeline (bronze to staging files), its staging write alone ({@link
+   * StageRows}' own timer, grouped rows to files; NaN when the runner reports no metrics) and the swap.
    */
   public record Timings(double pipeline, double staging, double swap) {
     /** Staging + swap: what the run spends loading the warehouse. */
@@ -384,7 +390,7 @@ public final class HourlyBatch {
     return new Outputs(silver, read.get(ReadBronze.QUARANTINE), stats, gold);
   }
 
-  /** The IO edge on the way out: silver files, the quarantine list, staged rows. */
+  /** The IO edge on the way out: silver files, the quarantine list, staging files. */
   static void write(Outputs outputs, Options options, Hour hour, String runId) {
     String root = LakeLayout.root(options.getLakeRoot());
     outputs.silver().apply("WriteSilver", WriteHourFiles.silver(root, hour, runId, options.getSilverShards()));
@@ -398,7 +404,8 @@ public final class HourlyBatch {
       rows.add(StageRows.rowsOf(gold, table, camel(table.name())));
     });
     PCollectionList.of(rows).apply("CollectStagingRows", Flatten.pCollections())
-        .apply("StageRows", StageRows.into(Warehouse.of(options), runId, tables));
+        .apply("StageRows", StageRows.into(RunFiles.stagingDir(root, hour, runId),
+            BulkLoad.Dialect.of(Warehouse.of(options).url()), tables));
   }
 
   /** {@code gold_shop_product_hourly} -> {@code GoldShopProductHourly}. */

@@ -19,11 +19,14 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * The lake files of a batch run, handled on the driver through Beam's filesystems (so any lake root
- * works): the run's quarantine list, moving unreadable bronze files into the quarantine folder, and
- * keeping exactly one run's silver files per hour.
+ * works): the run's quarantine list, moving unreadable bronze files into the quarantine folder,
+ * keeping exactly one run's silver files per hour, and the run's staging files.
  */
 public final class RunFiles {
   private RunFiles() {}
+
+  /** The lake folder of the batch's staging files. */
+  public static final String STAGING = "staging";
 
   /** {@code LAKE/quarantine/records/dt=.../hour=.../run-RUN}: prefix of the run's quarantine list. */
   public static String quarantineListPrefix(String root, Hour hour, String runId) {
@@ -36,6 +39,53 @@ public final class RunFiles {
       return root + "/" + LakeLayout.QUARANTINE + "/" + path.substring(root.length() + 1);
     }
     return root + "/" + LakeLayout.QUARANTINE + "/other/" + path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** {@code LAKE/staging/dt=.../hour=.../run-RUN}: the folder of the run's staging files ({@link StageRows}). */
+  public static String stagingDir(String root, Hour hour, String runId) {
+    return stagingHourDir(root, hour) + "/run-" + runId;
+  }
+
+  private static String stagingHourDir(String root, Hour hour) {
+    return root + "/" + STAGING + "/" + LakeLayout.partition(hour.start());
+  }
+
+  /** {@code TABLE.csv}: a table's staging file in its run's folder. */
+  public static String stagingFileName(GoldTable table) {
+    return table.name() + ".csv";
+  }
+
+  /** A table's staging file of a run. */
+  public static ResourceId stagingFile(String runDir, GoldTable table) {
+    return FileSystems.matchNewResource(runDir + "/" + stagingFileName(table), false);
+  }
+
+  /**
+   * After a successful load: removes the hour's staging files, this run's and any a failed or crashed
+   * run of the hour left. Returns how many files it removed.
+   */
+  public static int deleteStaging(String root, Hour hour) {
+    return deleteStagingFiles(stagingHourDir(root, hour) + "/run-*/*", hour);
+  }
+
+  /** After a failed run: removes the staging files this run wrote. */
+  public static int discardStaging(String root, Hour hour, String runId) {
+    return deleteStagingFiles(stagingDir(root, hour, runId) + "/*", hour);
+  }
+
+  private static int deleteStagingFiles(String pattern, Hour hour) {
+    List<ResourceId> files = match(pattern);
+    List<ResourceId> dirs = files.stream().map(f -> f.getCurrentDirectory()).distinct().toList();
+    try {
+      FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      if ("file".equals(dirs.isEmpty() ? "" : dirs.get(0).getScheme())) {
+        // an object store has no folders; a local one would keep an empty folder per run
+        FileSystems.delete(dirs, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete staging files of hour " + hour + ": " + e.getMessage(), e);
+    }
+    return files.size();
   }
 
   /** The entries the run's pipeline wrote to its quarantine list. */

@@ -1,24 +1,21 @@
 package io.streamlake.pipelines.batch;
 
-import io.streamlake.pipelines.common.Warehouse;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -37,15 +34,16 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The staging step of an hourly run: writes every row the run loads (gold tables and {@code
- * batch_topic_stats}) into the staging tables {@code stg_*}, tagged with the run id, for {@link
- * HourLoader#swap} to move in. An hour's rows are few (one per group of an hourly aggregate), so they
- * are gathered into one element (a GroupByKey on the run id) and written by one {@link WriteStagingFn}:
- * one connection, the database's bulk path per table ({@link BulkLoad}: COPY or the DuckDB Appender),
- * one transaction. Row by row over JdbcIO, the rows reached the database one per bundle behind the
- * aggregations, i.e. one transaction per row.
+ * batch_topic_stats}) once, as one CSV file per table in the run's staging folder of the lake ({@link
+ * RunFiles#stagingDir}), for {@link HourLoader#swap} to load straight into the warehouse with the
+ * database's bulk path ({@link BulkLoad}: COPY, DuckDB's {@code read_csv}) in the transaction that
+ * replaces the hour. An hour's rows are few (one per group of an hourly aggregate), so they are
+ * gathered into one element (a GroupByKey) and written by one {@link WriteStagingFilesFn}. The files
+ * go through Beam's filesystems, so they land wherever the lake is, and the swap, on the driver, reads
+ * them whichever runner wrote them.
  *
  * <p>Input: {@link Row}s (see {@link #rowsOf}). Metrics (namespace this class): counter {@code
- * staged_rows}, distribution {@code staging_micros} (connect to commit, per write).
+ * staged_rows}, distribution {@code staging_micros} (grouped rows to the last file renamed).
  */
 public final class StageRows extends PTransform<PCollection<StageRows.Row>, PCollection<Void>> {
   private static final long serialVersionUID = 1L;
@@ -158,20 +156,23 @@ public final class StageRows extends PTransform<PCollection<StageRows.Row>, PCol
     }
   }
 
-  private final Warehouse warehouse;
-  private final String runId;
+  private final String runDir;
+  private final BulkLoad.Dialect dialect;
   private final Map<String, GoldTable> tables;
 
-  private StageRows(Warehouse warehouse, String runId, List<GoldTable> tables) {
-    this.warehouse = warehouse;
-    this.runId = runId;
+  private StageRows(String runDir, BulkLoad.Dialect dialect, List<GoldTable> tables) {
+    this.runDir = runDir;
+    this.dialect = dialect;
     this.tables = new LinkedHashMap<>();
     tables.forEach(t -> this.tables.put(t.name(), t));
   }
 
-  /** Stages rows of these tables for run {@code runId}. */
-  public static StageRows into(Warehouse warehouse, String runId, List<GoldTable> tables) {
-    return new StageRows(warehouse, runId, tables);
+  /**
+   * Stages rows of these tables into {@code runDir} ({@link RunFiles#stagingDir}), as CSV for the
+   * warehouse of this dialect.
+   */
+  public static StageRows into(String runDir, BulkLoad.Dialect dialect, List<GoldTable> tables) {
+    return new StageRows(runDir, dialect, tables);
   }
 
   /** A table's gold rows as {@link Row}s, step {@code "Rows" + name}. */
@@ -185,81 +186,59 @@ public final class StageRows extends PTransform<PCollection<StageRows.Row>, PCol
   @Override
   public PCollection<Void> expand(PCollection<Row> rows) {
     return rows
-        .apply("KeyByRun", WithKeys.<String, Row>of(runId).withKeyType(TypeDescriptors.strings()))
+        .apply("KeyAsOneRun", WithKeys.<String, Row>of("run").withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of()))
-        .apply("GroupByRun", GroupByKey.create())
+        .apply("GroupTheRun", GroupByKey.create())
         .apply("DropRunKey", Values.create())
-        .apply("WriteStagingTables", ParDo.of(new WriteStagingFn(warehouse, runId, tables)));
+        .apply("WriteStagingFiles", ParDo.of(new WriteStagingFilesFn(runDir, dialect, tables)));
   }
 
   /**
-   * Writes one run's rows into the staging tables: per table, first the rows a retried attempt of
-   * this very run may have committed are removed, then the rows are appended with the bulk path; one
-   * transaction for all tables.
+   * Writes one run's rows: one CSV file per table, {@code RUN_DIR/TABLE.csv}, an empty file for a
+   * table without rows (so the swap can tell "no rows" from "not staged"). Each file is written under
+   * a temporary name and renamed when complete; a retried attempt rewrites the same files.
    */
-  static final class WriteStagingFn extends DoFn<Iterable<Row>, Void> {
+  static final class WriteStagingFilesFn extends DoFn<Iterable<Row>, Void> {
     private static final long serialVersionUID = 1L;
     private final Counter staged = Metrics.counter(StageRows.class, "staged_rows");
     private final Distribution micros = Metrics.distribution(StageRows.class, "staging_micros");
-    private final Warehouse warehouse;
-    private final String runId;
+    private final String runDir;
+    private final BulkLoad.Dialect dialect;
     private final Map<String, GoldTable> tables;
 
-    WriteStagingFn(Warehouse warehouse, String runId, Map<String, GoldTable> tables) {
-      this.warehouse = warehouse;
-      this.runId = runId;
+    WriteStagingFilesFn(String runDir, BulkLoad.Dialect dialect, Map<String, GoldTable> tables) {
+      this.runDir = runDir;
+      this.dialect = dialect;
       this.tables = new LinkedHashMap<>(tables);
     }
 
     @ProcessElement
-    public void process(@Element Iterable<Row> rows) throws SQLException {
+    public void process(@Element Iterable<Row> rows) throws IOException {
       long start = System.nanoTime();
-      Map<GoldTable, List<List<Object>>> byTable = new LinkedHashMap<>();
+      Map<String, List<List<Object>>> byTable = new LinkedHashMap<>();
+      tables.keySet().forEach(name -> byTable.put(name, new ArrayList<>()));
       for (Row r : rows) {
-        GoldTable table = tables.get(r.table());
-        if (table == null) {
-          throw new IllegalArgumentException("no staging table for " + r.table());
+        List<List<Object>> list = byTable.get(r.table());
+        if (list == null) {
+          throw new IllegalArgumentException("no staging file for table " + r.table() + " (staged: " + tables.keySet() + ")");
         }
-        List<Object> values = new ArrayList<>(r.values().size() + 1);
-        values.add(runId);
-        values.addAll(r.values());
-        byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(values);
+        list.add(r.values());
       }
       long n = 0;
-      try (Connection c = warehouse.connect()) {
-        c.setAutoCommit(false);
-        try {
-          for (Map.Entry<GoldTable, List<List<Object>>> e : byTable.entrySet()) {
-            n += write(c, e.getKey(), runId, e.getValue());
-          }
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
+      for (Map.Entry<String, List<List<Object>>> e : byTable.entrySet()) {
+        n += write(runDir, tables.get(e.getKey()), e.getValue(), dialect);
       }
       staged.inc(n);
       micros.update((System.nanoTime() - start) / 1000);
     }
   }
 
-  /**
-   * Replaces run {@code runId}'s staged rows of one table with {@code rows} (each: the run id, then
-   * the table's values), on the caller's transaction. Returns the rows written.
-   */
-  static long write(Connection c, GoldTable table, String runId, List<List<Object>> rows) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table.staging() + " WHERE run_id = ?")) {
-      s.setString(1, runId);
-      s.executeUpdate();
-    }
-    return BulkLoad.append(c, table.staging(), stagingColumns(table), rows);
-  }
-
-  /** The physical columns of {@code stg_NAME}: run_id, then the table's (V2xx__*.sql keeps this order). */
-  static List<GoldTable.Column> stagingColumns(GoldTable table) {
-    List<GoldTable.Column> out = new ArrayList<>();
-    out.add(GoldTable.text("run_id"));
-    out.addAll(table.columns());
-    return out;
+  /** Writes (or rewrites) one table's staging file in {@code runDir}; returns the rows written. */
+  public static long write(String runDir, GoldTable table, List<List<Object>> rows, BulkLoad.Dialect dialect)
+      throws IOException {
+    long[] n = {0};
+    WriteHourFiles.writeAtomically(runDir, RunFiles.stagingFileName(table),
+        channel -> n[0] = BulkLoad.writeCsv(Channels.newOutputStream(channel), table, rows, dialect));
+    return n[0];
   }
 }

@@ -49,9 +49,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * <p><b>What is measured.</b> The batch writes silver to Parquet, not to the warehouse; what it loads
  * into the warehouse are each hour's gold rows and {@code batch_topic_stats} rows. Each hour is run
  * with {@link HourlyBatch#runHour}, the batch's own code (a rerun replaces the hour), and its {@link
- * HourlyBatch.Timings} give the <b>load step</b>: the staging write ({@code StageRows}' own timer,
- * connect to commit) plus the swap (delete the hour, insert from staging, data checks, record the
- * run, commit). That is the figure judged against the target (>= 60 % of the baseline). The whole run
+ * HourlyBatch.Timings} give the <b>load step</b>: the staging write ({@code StageRows}' own timer:
+ * the grouped rows written as CSV files into the lake) plus the swap (delete the hour, load the files
+ * with COPY / read_csv, data checks, record the run, commit). Like the baseline, every batch run
+ * loads an hour the warehouse does not hold (the previous load is deleted first, not timed): the
+ * hourly cron's usual case. A rerun of a loaded hour also pays for deleting its rows. That is the figure judged against the target (>= 60 % of the baseline). The whole run
  * (bronze to swap, wall time) is printed for context.
  *
  * <p><b>Baseline.</b> The same rows, read back from the warehouse after the batch, loaded per hour in
@@ -80,9 +82,6 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  */
 public final class BatchLoadBenchmark {
   private BatchLoadBenchmark() {}
-
-  /** The migration that creates the batch's tables (HourlyBatch.MIGRATIONS; docs/warehouse.md). */
-  private static final String BATCH_MIGRATION = "V200__hourly_batch.sql";
 
   /** Whether this JVM has run the batch once (the first run pays for class loading and JIT). */
   private static boolean warmedUp;
@@ -193,7 +192,7 @@ public final class BatchLoadBenchmark {
     Warehouse warehouse = Warehouse.of(options);
     // DuckDB: keep the database open throughout, so no step pays for opening it or for the checkpoint on close
     try (Connection keeper = duckDb ? warehouse.connect() : null) {
-      warehouse.migrate(BATCH_MIGRATION);
+      warehouse.migrate(HourlyBatch.MIGRATIONS);
       if (options.getWarmUp() && !warmedUp) {
         HourlyBatch.Report warm = HourlyBatch.runHour(options, hours.get(0));
         System.out.printf("warm-up run of hour %s (JIT; not measured): %.1f s%n", warm.hour(), warm.seconds());
@@ -201,7 +200,7 @@ public final class BatchLoadBenchmark {
       }
       Path scratch = Path.of(options.getScratchDir()).toAbsolutePath();
       List<HourRows> first = null;
-      List<double[]> batchRuns = new ArrayList<>(); // per run: load, staging, swap, whole
+      List<double[]> batchRuns = new ArrayList<>(); // per run: load, staging, swap, whole, replace, checks, commit
       List<Double> baselines = new ArrayList<>();
       boolean sameContent = true;
       for (int run = 0; run < options.getRuns(); run++) {
@@ -209,14 +208,26 @@ public final class BatchLoadBenchmark {
         double staging = 0;
         double swap = 0;
         double whole = 0;
+        double replace = 0;
+        double checks = 0;
+        double commit = 0;
+        if (first != null) {
+          // both sides load into an hour the warehouse does not hold yet, as the hourly cron does (not timed; see deleteHour)
+          for (HourRows h : first) {
+            deleteHour(warehouse, h);
+          }
+        }
         for (Hour hour : hours) {
           HourlyBatch.Report r = HourlyBatch.runHour(options, hour);
           load += r.timings().load();
           staging += r.timings().staging();
           swap += r.timings().swap();
           whole += r.seconds();
+          replace += r.loaded().replace();
+          checks += r.loaded().checks();
+          commit += r.loaded().commit();
         }
-        batchRuns.add(new double[] {load, staging, swap, whole});
+        batchRuns.add(new double[] {load, staging, swap, whole, replace, checks, commit});
         List<HourRows> loaded = new ArrayList<>();
         for (Hour hour : hours) {
           loaded.add(readBack(warehouse, hour));
@@ -245,8 +256,9 @@ public final class BatchLoadBenchmark {
           base, rows / base, fmt(baselines));
       double[] m = batchRuns.stream().min((a, b) -> Double.compare(a[0], b[0])).orElseThrow();
       System.out.printf("the batch, best run of %d: LOAD STEP (staging + swap with data checks) %.3f s = %,.0f rows/s,"
-          + " RATIO %.2f (target >= 0.60); staging %.3f s, swap %.3f s; load steps of all runs %s s%n", batchRuns.size(),
-          m[0], rows / m[0], base / m[0], m[1], m[2], fmt(batchRuns.stream().map(r -> r[0]).toList()));
+          + " RATIO %.2f (target >= 0.60); staging %.3f s, swap %.3f s (delete and load %.3f s, data checks %.3f s,"
+          + " commit %.3f s); load steps of all runs %s s%n", batchRuns.size(), m[0], rows / m[0], base / m[0], m[1], m[2],
+          m[4], m[5], m[6], fmt(batchRuns.stream().map(r -> r[0]).toList()));
       System.out.printf("  whole run (bronze -> silver -> gold -> staging -> swap), that run: %.1f s = %,.0f loaded rows/s,"
           + " ratio %.4f%n", m[3], rows / m[3], base / m[3]);
       System.out.printf("RESULT %s %s rows=%d baseline_rows_s=%.0f batch_load_rows_s=%.0f ratio=%.2f%n", name,
@@ -321,12 +333,22 @@ public final class BatchLoadBenchmark {
     return seconds;
   }
 
+  /**
+   * Deletes the hour's rows (not timed). On PostgreSQL the tables are then vacuumed, as autovacuum
+   * does between hourly loads: otherwise the next load's own delete and data checks walk the dead rows
+   * of the previous one, which a COPY into a fresh hour never reads.
+   */
   private static void deleteHour(Warehouse warehouse, HourRows h) throws SQLException {
     try (Connection c = warehouse.connect()) {
       for (GoldTable t : h.rows().keySet()) {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM " + t.name() + " WHERE hour = ?")) {
           s.setObject(1, Warehouse.utc(h.hour().start()));
           s.executeUpdate();
+        }
+      }
+      if (!warehouse.isDuckDb()) {
+        try (Statement s = c.createStatement()) {
+          s.execute("VACUUM ANALYZE " + h.rows().keySet().stream().map(GoldTable::name).collect(Collectors.joining(", ")));
         }
       }
     }
@@ -338,7 +360,7 @@ public final class BatchLoadBenchmark {
     try (Connection c = warehouse.connect()) {
       c.setAutoCommit(false);
       for (Map.Entry<GoldTable, List<List<Object>>> e : h.rows().entrySet()) {
-        BulkLoad.append(c, e.getKey().name(), e.getKey().columns(), e.getValue());
+        BulkLoad.copy(c, e.getKey(), e.getValue());
       }
       c.commit();
     }

@@ -83,6 +83,8 @@ class BatchCommandLineTest {
         + " AND hour = TIMESTAMP '2026-03-01 10:00:00'"));
     assertEquals(0, WarehouseRows.count(warehouse, "SELECT count(*) FROM gold_ticketing_show_hourly"
         + " WHERE hour > TIMESTAMP '2026-03-01 09:00:00'"), "nothing of the failed or later hours was loaded");
+    assertEquals(List.of(), BatchFixtures.filesUnder(lake.resolve(RunFiles.STAGING)),
+        "the loaded hour's staging files are gone, and so are those of the failed run");
   }
 
   @Test

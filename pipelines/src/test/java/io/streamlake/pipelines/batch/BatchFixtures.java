@@ -180,6 +180,18 @@ final class BatchFixtures {
     }
   }
 
+  /** The regular files under a folder (none when it does not exist), sorted. */
+  static List<Path> filesUnder(Path dir) {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static void deleteTree(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

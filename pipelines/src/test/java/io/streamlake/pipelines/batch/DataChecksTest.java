@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlake.devservices.PostgresServer;
 import io.streamlake.pipelines.common.Warehouse;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,32 +44,40 @@ class DataChecksTest {
     return new TopicStats(H, "bookings", 1, rows, 0, 0, 0, rows, total);
   }
 
-  static void insert(Warehouse w, GoldTable table, String runId, List<? extends GoldRow> rows) throws SQLException {
+  /** Inserts rows one by one with {@link GoldTable#bind}. */
+  static void insert(Warehouse w, GoldTable table, List<? extends GoldRow> rows) throws SQLException {
     try (Connection c = w.connect()) {
       for (GoldRow row : rows) {
-        String sql = runId == null
-            ? "INSERT INTO " + table.name() + " (" + String.join(", ", table.columnNames()) + ") VALUES ("
-                + table.columns().stream().map(x -> "?").collect(Collectors.joining(", ")) + ")"
-            : table.insertStaging();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-          if (runId == null) {
-            table.bind(s, 1, row.values());
-          } else {
-            s.setString(1, runId);
-            table.bind(s, 2, row.values());
-          }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table.name() + " ("
+            + String.join(", ", table.columnNames()) + ") VALUES ("
+            + table.columns().stream().map(x -> "?").collect(Collectors.joining(", ")) + ")")) {
+          table.bind(s, 1, row.values());
           s.executeUpdate();
         }
       }
     }
   }
 
+  /**
+   * A run's staging folder in a new lake, where the batch's staging step puts it ({@code
+   * staging/dt=.../hour=.../run-RUN}: DuckDB must not read partition columns out of that path).
+   */
+  static String stagingDir(String runId) {
+    return RunFiles.stagingDir(BatchFixtures.tempDir("lake").toString(), HOUR, runId);
+  }
+
+  /** Writes a table's staging file into {@code runDir} for the warehouse's dialect, as the batch's staging step does. */
+  static void stage(Warehouse w, String runDir, GoldTable table, List<? extends GoldRow> rows) throws IOException {
+    assertEquals(rows.size(), StageRows.write(runDir, table, rows.stream().map(GoldRow::values).toList(),
+        BulkLoad.Dialect.of(w.url())));
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"duckdb", "postgresql"})
   void aBadLoadFailsNamingTheCheckAndTheRows(String engine) throws SQLException {
     Warehouse w = warehouse(engine);
-    insert(w, TicketingGold.TABLE, null, List.of(show("sh-1", 3, 300), show("sh-1", 2, 200), show(null, 1, 100)));
-    insert(w, TopicStats.TABLE, null, List.of(bookingStats(5, 999)));
+    insert(w, TicketingGold.TABLE, List.of(show("sh-1", 3, 300), show("sh-1", 2, 200), show(null, 1, 100)));
+    insert(w, TopicStats.TABLE, List.of(bookingStats(5, 999)));
     List<DataChecks.Failure> failures;
     try (Connection c = w.connect()) {
       failures = DataChecks.run(c, HOUR);
@@ -85,28 +94,84 @@ class DataChecksTest {
     assertTrue(byName.get("ticketing.booked_amount_matches_silver").matches(".*gold=600.*silver=999.*"), byName.toString());
   }
 
+  /** The two key checks share one probe; each still reports only its own failure. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"duckdb", "postgresql"})
-  void aFailedCheckRollsTheSwapBackAndTheHourKeepsItsRows(String engine) throws SQLException {
+  void aNullKeyAloneFailsOnlyTheNotNullCheck(String engine) throws SQLException {
+    Warehouse w = warehouse(engine);
+    insert(w, TicketingGold.TABLE, List.of(show("sh-1", 3, 300), show(null, 2, 200)));
+    insert(w, TopicStats.TABLE, List.of(bookingStats(5, 500)));
+    try (Connection c = w.connect()) {
+      assertEquals(List.of("gold_ticketing_show_hourly.keys_not_null"), DataChecks.run(c, HOUR).stream()
+          .map(DataChecks.Failure::check).toList());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"duckdb", "postgresql"})
+  void aFailedCheckRollsTheSwapBackAndTheHourKeepsItsRows(String engine) throws Exception {
     Warehouse w = warehouse(engine);
     HourLoader.RunInfo good = new HourLoader.RunInfo("run-good", HOUR, Instant.now(), "DirectRunner");
-    insert(w, TicketingGold.TABLE, "run-good", List.of(show("sh-1", 3, 300)));
-    insert(w, TopicStats.TABLE, "run-good", List.of(bookingStats(3, 300)));
-    HourLoader.Loaded loaded = HourLoader.swap(w, good, List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
+    String goodDir = stagingDir("run-good");
+    stage(w, goodDir, TicketingGold.TABLE, List.of(show("sh-1", 3, 300)));
+    stage(w, goodDir, TopicStats.TABLE, List.of(bookingStats(3, 300)));
+    HourLoader.Loaded loaded = HourLoader.swap(w, good, goodDir, List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
     assertEquals(1, loaded.rows().get("gold_ticketing_show_hourly"));
 
     HourLoader.RunInfo bad = new HourLoader.RunInfo("run-bad", HOUR, Instant.now(), "DirectRunner");
-    insert(w, TicketingGold.TABLE, "run-bad", List.of(show("sh-2", 1, 100), show("sh-2", 1, 100)));
-    insert(w, TopicStats.TABLE, "run-bad", List.of(bookingStats(2, 200)));
+    String badDir = stagingDir("run-bad");
+    stage(w, badDir, TicketingGold.TABLE, List.of(show("sh-2", 1, 100), show("sh-2", 1, 100)));
+    stage(w, badDir, TopicStats.TABLE, List.of(bookingStats(2, 200)));
     DataChecks.DataCheckException e = assertThrows(DataChecks.DataCheckException.class,
-        () -> HourLoader.swap(w, bad, List.of(TicketingGold.TABLE), List.of("bookings"), List.of()));
+        () -> HourLoader.swap(w, bad, badDir, List.of(TicketingGold.TABLE), List.of("bookings"), List.of()));
     assertTrue(e.getMessage().contains("gold_ticketing_show_hourly.keys_unique: hour=2026-03-01 10:00:00")
         && e.getMessage().contains("show_id=sh-2, venue=Globe, currency=EUR, copies=2"), e.getMessage());
     assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
+    assertEquals(List.of("gold_ticketing_show_hourly.keys_unique"), e.failures().stream().map(DataChecks.Failure::check)
+        .toList(), "the key probe fired; only the check with rows is reported");
 
     assertEquals(List.of(List.of(H, "sh-1", 3L)), WarehouseRows.read(w, TicketingGold.TABLE).stream()
         .map(r -> List.of(r.get(0), r.get(1), r.get(6))).toList(), "the good load is still the hour's");
     assertEquals(3, WarehouseRows.count(w, "SELECT silver_rows FROM batch_topic_stats"));
     assertEquals(1, WarehouseRows.count(w, "SELECT count(*) FROM batch_runs"), "only the good run is recorded");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"duckdb", "postgresql"})
+  void aMissingStagingFileFailsTheSwapAndChangesNothing(String engine) throws Exception {
+    Warehouse w = warehouse(engine);
+    String goodDir = stagingDir("run-good");
+    stage(w, goodDir, TicketingGold.TABLE, List.of(show("sh-1", 3, 300)));
+    stage(w, goodDir, TopicStats.TABLE, List.of(bookingStats(3, 300)));
+    HourLoader.swap(w, new HourLoader.RunInfo("run-good", HOUR, Instant.now(), "DirectRunner"), goodDir,
+        List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
+
+    String halfDir = stagingDir("run-half");
+    stage(w, halfDir, TopicStats.TABLE, List.of(bookingStats(0, 0)));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> HourLoader.swap(w,
+        new HourLoader.RunInfo("run-half", HOUR, Instant.now(), "DirectRunner"), halfDir, List.of(TicketingGold.TABLE),
+        List.of("bookings"), List.of()));
+    assertTrue(e.getMessage().contains("staged no file") && e.getMessage().contains("gold_ticketing_show_hourly.csv"),
+        e.getMessage());
+    assertEquals(1, WarehouseRows.read(w, TicketingGold.TABLE).size(), "the previous load is still the hour's");
+    assertEquals(3, WarehouseRows.count(w, "SELECT silver_rows FROM batch_topic_stats"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"duckdb", "postgresql"})
+  void anEmptyStagingFileEmptiesTheHour(String engine) throws Exception {
+    Warehouse w = warehouse(engine);
+    String first = stagingDir("run-1");
+    stage(w, first, TicketingGold.TABLE, List.of(show("sh-1", 3, 300)));
+    stage(w, first, TopicStats.TABLE, List.of(bookingStats(3, 300)));
+    HourLoader.swap(w, new HourLoader.RunInfo("run-1", HOUR, Instant.now(), "DirectRunner"), first,
+        List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
+    String second = stagingDir("run-2");
+    stage(w, second, TicketingGold.TABLE, List.of());
+    stage(w, second, TopicStats.TABLE, List.of(bookingStats(0, 0)));
+    HourLoader.Loaded loaded = HourLoader.swap(w, new HourLoader.RunInfo("run-2", HOUR, Instant.now(), "DirectRunner"),
+        second, List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
+    assertEquals(Map.of("gold_ticketing_show_hourly", 0), loaded.rows());
+    assertEquals(List.of(), WarehouseRows.read(w, TicketingGold.TABLE), "a rerun with no rows empties the hour");
   }
 }

@@ -35,8 +35,7 @@ final class WarehouseCases {
     assertTrue(out.indexOf("hour " + H0 + " OK") >= 0 && out.indexOf("hour " + H0 + " OK") < out.indexOf("hour " + H1 + " OK")
         && out.indexOf("hour " + H1 + " OK") < out.indexOf("hour " + H2 + " OK"), "hours reported in order: " + out);
     assertEquals(3, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_runs WHERE status = 'OK'"));
-    assertEquals(0, WarehouseRows.count(warehouse, "SELECT count(*) FROM stg_gold_ticketing_show_hourly")
-        + WarehouseRows.count(warehouse, "SELECT count(*) FROM stg_batch_topic_stats"), "staging is empty after a run");
+    assertEquals(List.of(), BatchFixtures.filesUnder(lake.resolve(RunFiles.STAGING)), "no staging file is left after the runs");
     assertEquals(model.get("gold_retail_sales_hourly").stream().mapToLong(r -> (Long) r.get(8)).sum(),
         WarehouseRows.count(warehouse, "SELECT sum(control_total) FROM batch_topic_stats WHERE topic = 'retail-invoice-lines'"));
   }
