@@ -94,6 +94,39 @@ class DataChecksTest {
     assertTrue(byName.get("ticketing.booked_amount_matches_silver").matches(".*gold=600.*silver=999.*"), byName.toString());
   }
 
+  /** The key probe of a table keyed by the hour alone, by one more column, and by several. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"duckdb", "postgresql"})
+  void theKeyProbeFindsDuplicatesAndNullsWhateverTheKeyWidth(String engine) throws SQLException {
+    RetailGold.SalesHour sales = new RetailGold.SalesHour(H, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    RetailGold.CustomerHour customer = new RetailGold.CustomerHour(H, "c-1", 1, 0, 1, 1, H, H);
+    RetailGold.CustomerHour nobody = new RetailGold.CustomerHour(H, null, 1, 0, 1, 1, H, H);
+    assertEquals(List.of(), keyFailures(engine, RetailGold.SALES_TABLE, List.of(sales)));
+    assertEquals(List.of("gold_retail_sales_hourly.keys_unique"), keyFailures(engine, RetailGold.SALES_TABLE,
+        List.of(sales, sales)));
+    assertEquals(List.of(), keyFailures(engine, RetailGold.CUSTOMERS_TABLE, List.of(customer,
+        new RetailGold.CustomerHour(H, "c-2", 1, 0, 1, 1, H, H))));
+    assertEquals(List.of("gold_retail_customer_hourly.keys_unique"), keyFailures(engine, RetailGold.CUSTOMERS_TABLE,
+        List.of(customer, customer)));
+    assertEquals(List.of("gold_retail_customer_hourly.keys_not_null"), keyFailures(engine, RetailGold.CUSTOMERS_TABLE,
+        List.of(customer, nobody)));
+    assertEquals(List.of("gold_retail_customer_hourly.keys_not_null", "gold_retail_customer_hourly.keys_unique"),
+        keyFailures(engine, RetailGold.CUSTOMERS_TABLE, List.of(nobody, nobody)));
+    assertEquals(List.of("gold_ticketing_show_hourly.keys_unique"), keyFailures(engine, TicketingGold.TABLE,
+        List.of(show("sh-1", 1, 1), show("sh-1", 1, 1))));
+    assertEquals(List.of(), keyFailures(engine, TicketingGold.TABLE, List.of(show("sh-1", 1, 1), show("sh-2", 1, 1))));
+  }
+
+  /** The key checks that fail once these rows are the table's hour (other checks left out). */
+  private static List<String> keyFailures(String engine, GoldTable table, List<? extends GoldRow> rows) throws SQLException {
+    Warehouse w = warehouse(engine);
+    insert(w, table, rows);
+    try (Connection c = w.connect()) {
+      return DataChecks.run(c, HOUR).stream().map(DataChecks.Failure::check).filter(n -> n.startsWith(table.name() + ".keys"))
+          .toList();
+    }
+  }
+
   /** The two key checks share one probe; each still reports only its own failure. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"duckdb", "postgresql"})
