@@ -1,7 +1,7 @@
 package io.streamlake.pipelines.batch;
 
-import java.io.IOException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -42,7 +42,7 @@ import org.postgresql.copy.CopyIn;
 public final class BulkLoad {
   private BulkLoad() {}
 
-  /** Characters of CSV sent to PostgreSQL per CopyIn write. */
+  /** Bytes of CSV per write: the writer's buffer, and what CopyIn sends at a time. */
   private static final int CHUNK = 1 << 16;
 
   /** How a database's driver stores an Instant's sub-microsecond part: what the CSV must say to store the same. */
