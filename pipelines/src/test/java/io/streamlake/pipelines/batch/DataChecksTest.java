@@ -144,12 +144,7 @@ class DataChecksTest {
   @ValueSource(strings = {"duckdb", "postgresql"})
   void aFailedCheckRollsTheSwapBackAndTheHourKeepsItsRows(String engine) throws Exception {
     Warehouse w = warehouse(engine);
-    HourLoader.RunInfo good = new HourLoader.RunInfo("run-good", HOUR, Instant.now(), "DirectRunner");
-    String goodDir = stagingDir("run-good");
-    stage(w, goodDir, TicketingGold.TABLE, List.of(show("sh-1", 3, 300)));
-    stage(w, goodDir, TopicStats.TABLE, List.of(bookingStats(3, 300)));
-    HourLoader.Loaded loaded = HourLoader.swap(w, good, goodDir, List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
-    assertEquals(1, loaded.rows().get("gold_ticketing_show_hourly"));
+    assertEquals(1, loadGoodRun(w, "run-good").rows().get("gold_ticketing_show_hourly"));
 
     HourLoader.RunInfo bad = new HourLoader.RunInfo("run-bad", HOUR, Instant.now(), "DirectRunner");
     String badDir = stagingDir("run-bad");
@@ -173,11 +168,7 @@ class DataChecksTest {
   @ValueSource(strings = {"duckdb", "postgresql"})
   void aMissingStagingFileFailsTheSwapAndChangesNothing(String engine) throws Exception {
     Warehouse w = warehouse(engine);
-    String goodDir = stagingDir("run-good");
-    stage(w, goodDir, TicketingGold.TABLE, List.of(show("sh-1", 3, 300)));
-    stage(w, goodDir, TopicStats.TABLE, List.of(bookingStats(3, 300)));
-    HourLoader.swap(w, new HourLoader.RunInfo("run-good", HOUR, Instant.now(), "DirectRunner"), goodDir,
-        List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
+    loadGoodRun(w, "run-good");
 
     String halfDir = stagingDir("run-half");
     stage(w, halfDir, TopicStats.TABLE, List.of(bookingStats(0, 0)));
@@ -194,11 +185,7 @@ class DataChecksTest {
   @ValueSource(strings = {"duckdb", "postgresql"})
   void anEmptyStagingFileEmptiesTheHour(String engine) throws Exception {
     Warehouse w = warehouse(engine);
-    String first = stagingDir("run-1");
-    stage(w, first, TicketingGold.TABLE, List.of(show("sh-1", 3, 300)));
-    stage(w, first, TopicStats.TABLE, List.of(bookingStats(3, 300)));
-    HourLoader.swap(w, new HourLoader.RunInfo("run-1", HOUR, Instant.now(), "DirectRunner"), first,
-        List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
+    loadGoodRun(w, "run-1");
     String second = stagingDir("run-2");
     stage(w, second, TicketingGold.TABLE, List.of());
     stage(w, second, TopicStats.TABLE, List.of(bookingStats(0, 0)));
@@ -206,5 +193,14 @@ class DataChecksTest {
         second, List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
     assertEquals(Map.of("gold_ticketing_show_hourly", 0), loaded.rows());
     assertEquals(List.of(), WarehouseRows.read(w, TicketingGold.TABLE), "a rerun with no rows empties the hour");
+  }
+
+  /** Stages and loads a good run of the hour: show sh-1 with 3 bookings, and the bookings' statistics to match. */
+  private static HourLoader.Loaded loadGoodRun(Warehouse w, String runId) throws IOException {
+    String dir = stagingDir(runId);
+    stage(w, dir, TicketingGold.TABLE, List.of(show("sh-1", 3, 300)));
+    stage(w, dir, TopicStats.TABLE, List.of(bookingStats(3, 300)));
+    return HourLoader.swap(w, new HourLoader.RunInfo(runId, HOUR, Instant.now(), "DirectRunner"), dir,
+        List.of(TicketingGold.TABLE), List.of("bookings"), List.of());
   }
 }
