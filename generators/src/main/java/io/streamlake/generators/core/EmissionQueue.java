@@ -1,11 +1,11 @@
 package io.streamlake.generators.core;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
 
 /**
  * Emissions waiting for their event time, taken out in the order of {@code Instant.compareTo} on
@@ -15,13 +15,22 @@ import java.util.TreeMap;
  *
  * <p>Emissions are kept by second of event time. Those of the seconds up to the current one are in
  * a small binary heap whose keys live in primitive arrays (a comparison reads array slots, not an
- * emission and its Instant); later seconds wait unsorted, one list per second, and enter the heap,
- * in the order they were added, only when the heap has run dry. Every emission of a later second
+ * emission and its Instant). Later seconds wait unsorted, one list per second, and enter the heap,
+ * in the order they were added, only when the heap has run dry; every emission of a later second
  * comes after every emission of an earlier one, so the heap's head is always the overall head.
+ *
+ * <p>A waiting emission is kept only as (event number, index in that event's emissions), and is
+ * computed again from the event when its second comes: events are pure functions of their number,
+ * so it is an equal emission with the same bytes. Holding half an hour of payments as objects made
+ * the generator's heap large and every young collection copy them again.
  */
 final class EmissionQueue {
   /** Later seconds, each with its emissions in insertion order. */
-  private final TreeMap<Long, List<Emission>> later = new TreeMap<>();
+  private final TreeMap<Long, Waiting> later = new TreeMap<>();
+  /** The emissions of event n, to compute waiting emissions again. */
+  private final LongFunction<List<Emission>> events;
+  private long lastEvent = -1;
+  private List<Emission> lastEmissions;
   /** The last second whose emissions go straight into the heap. */
   private long currentSecond = Long.MIN_VALUE;
 
@@ -32,16 +41,21 @@ final class EmissionQueue {
   private int size;
   private long inserted;
 
+  EmissionQueue(LongFunction<List<Emission>> events) {
+    this.events = events;
+  }
+
   boolean isEmpty() {
     return size == 0 && later.isEmpty();
   }
 
-  void add(Emission e) {
+  /** Adds emission {@code index} of event {@code event}'s emissions. */
+  void add(Emission e, long event, int index) {
     long second = e.eventTime().getEpochSecond();
     if (second <= currentSecond) {
       push(e);
     } else {
-      later.computeIfAbsent(second, s -> new ArrayList<>()).add(e);
+      later.computeIfAbsent(second, s -> new Waiting()).add(event, index);
     }
   }
 
@@ -85,11 +99,37 @@ final class EmissionQueue {
   /** When the heap is empty, moves the next waiting second into it. */
   private void refill() {
     if (size == 0 && !later.isEmpty()) {
-      Map.Entry<Long, List<Emission>> next = later.pollFirstEntry();
+      Map.Entry<Long, Waiting> next = later.pollFirstEntry();
       currentSecond = next.getKey();
-      for (Emission e : next.getValue()) {
-        push(e);
+      Waiting waiting = next.getValue();
+      for (int i = 0; i < waiting.size; i++) {
+        push(emission(waiting.events[i], waiting.indexes[i]));
       }
+    }
+  }
+
+  private Emission emission(long event, int index) {
+    if (event != lastEvent) {
+      lastEmissions = events.apply(event);
+      lastEvent = event;
+    }
+    return lastEmissions.get(index);
+  }
+
+  /** The (event number, index) of a second's waiting emissions, in insertion order. */
+  private static final class Waiting {
+    long[] events = new long[8];
+    int[] indexes = new int[8];
+    int size;
+
+    void add(long event, int index) {
+      if (size == events.length) {
+        events = Arrays.copyOf(events, size * 2);
+        indexes = Arrays.copyOf(indexes, size * 2);
+      }
+      events[size] = event;
+      indexes[size] = index;
+      size++;
     }
   }
 

@@ -14,12 +14,13 @@ import java.util.function.LongFunction;
 public final class TimeOrderedEmissions implements Iterator<Emission> {
   private final LongFunction<List<Emission>> events;
   private final GeneratorConfig config;
-  private final EmissionQueue queue = new EmissionQueue();
+  private final EmissionQueue queue;
   private long next;
 
   public TimeOrderedEmissions(GeneratorConfig config, LongFunction<List<Emission>> events) {
     this.config = config;
     this.events = events;
+    this.queue = new EmissionQueue(events);
   }
 
   @Override
@@ -42,12 +43,14 @@ public final class TimeOrderedEmissions implements Iterator<Emission> {
     while (next < config.events() && (queue.isEmpty() || !queue.headBefore(config.eventTime(next)))) {
       long n = next++;
       Instant own = config.eventTime(n);
-      for (Emission e : events.apply(n)) {
+      List<Emission> emissions = events.apply(n);
+      for (int i = 0; i < emissions.size(); i++) {
+        Emission e = emissions.get(i);
         if (e.eventTime().isBefore(own)) {
           throw new IllegalStateException("event " + n + " emits " + e.topic() + " at "
               + e.eventTime() + ", before its own time " + own);
         }
-        queue.add(e);
+        queue.add(e, n, i);
       }
     }
   }
