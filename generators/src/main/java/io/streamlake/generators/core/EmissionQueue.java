@@ -2,10 +2,8 @@ package io.streamlake.generators.core;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.LongFunction;
 
 /**
  * Emissions waiting for their event time, taken out in the order of {@code Instant.compareTo} on
@@ -27,10 +25,8 @@ import java.util.function.LongFunction;
 final class EmissionQueue {
   /** Later seconds, each with its emissions in insertion order. */
   private final TreeMap<Long, Waiting> later = new TreeMap<>();
-  /** The emissions of event n, to compute waiting emissions again. */
-  private final LongFunction<List<Emission>> events;
-  private long lastEvent = -1;
-  private List<Emission> lastEmissions;
+  /** Computes a waiting emission again from (event number, index). */
+  private final TimeOrderedEmissions.OneEmission emissions;
   /** The last second whose emissions go straight into the heap. */
   private long currentSecond = Long.MIN_VALUE;
 
@@ -41,8 +37,8 @@ final class EmissionQueue {
   private int size;
   private long inserted;
 
-  EmissionQueue(LongFunction<List<Emission>> events) {
-    this.events = events;
+  EmissionQueue(TimeOrderedEmissions.OneEmission emissions) {
+    this.emissions = emissions;
   }
 
   boolean isEmpty() {
@@ -103,17 +99,9 @@ final class EmissionQueue {
       currentSecond = next.getKey();
       Waiting waiting = next.getValue();
       for (int i = 0; i < waiting.size; i++) {
-        push(emission(waiting.events[i], waiting.indexes[i]));
+        push(emissions.emission(waiting.events[i], waiting.indexes[i]));
       }
     }
-  }
-
-  private Emission emission(long event, int index) {
-    if (event != lastEvent) {
-      lastEmissions = events.apply(event);
-      lastEvent = event;
-    }
-    return lastEmissions.get(index);
   }
 
   /** The (event number, index) of a second's waiting emissions, in insertion order. */

@@ -35,7 +35,7 @@ class EmissionQueueTest {
     for (long seed = 0; seed < 20; seed++) {
       SplittableRandom rnd = new SplittableRandom(seed);
       List<Emission> made = new ArrayList<>();
-      EmissionQueue queue = new EmissionQueue(n -> List.of(made.get((int) n)));
+      EmissionQueue queue = new EmissionQueue((n, i) -> made.get((int) n));
       PriorityQueue<Ref> reference = new PriorityQueue<>(
           Comparator.comparing((Ref r) -> r.emission().eventTime()).thenComparingLong(Ref::sequence));
       long sequence = 0;
@@ -78,7 +78,7 @@ class EmissionQueueTest {
       calls[0]++;
       return List.of(at(BASE.plusSeconds(n)), at(BASE.plusSeconds(n + 2).plusMillis(n)));
     };
-    EmissionQueue queue = new EmissionQueue(events);
+    EmissionQueue queue = new EmissionQueue((n, i) -> events.apply(n).get(i));
     List<Emission> added = new ArrayList<>();
     for (long n = 0; n < 5; n++) {
       List<Emission> emissions = events.apply(n);
