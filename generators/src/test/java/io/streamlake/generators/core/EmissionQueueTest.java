@@ -67,6 +67,46 @@ class EmissionQueueTest {
   }
 
   /**
+   * The generators' shape: times rising a millisecond per event, each event with emissions a few
+   * hundred milliseconds ahead (into the in-order run, then moved to the heap) and seconds to
+   * minutes ahead (waiting), polled as the generator does; against a PriorityQueue.
+   */
+  @Test
+  void risingTimesWithEmissionsAheadComeOutLikeAPriorityQueue() {
+    for (long seed = 0; seed < 10; seed++) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      List<Emission> made = new ArrayList<>();
+      EmissionQueue queue = new EmissionQueue((n, i) -> made.get((int) n));
+      PriorityQueue<Ref> reference = new PriorityQueue<>(
+          Comparator.comparing((Ref r) -> r.emission().eventTime()).thenComparingLong(Ref::sequence));
+      long sequence = 0;
+      for (int event = 0; event < 30_000; event++) {
+        Instant own = BASE.plusMillis(event);
+        while (!reference.isEmpty() && reference.peek().emission().eventTime().isBefore(own)) {
+          assertTrue(queue.headBefore(own));
+          assertSame(reference.poll().emission(), queue.poll());
+        }
+        int emissions = 1 + rnd.nextInt(3);
+        for (int i = 0; i < emissions; i++) {
+          Instant t = switch (i == 0 ? 0 : rnd.nextInt(3)) {
+            case 0 -> own;
+            case 1 -> own.plusMillis(rnd.nextInt(900));
+            default -> own.plusMillis(rnd.nextInt(200_000));
+          };
+          Emission e = at(t);
+          made.add(e);
+          queue.add(e, made.size() - 1, 0);
+          reference.add(new Ref(e, sequence++));
+        }
+      }
+      while (!reference.isEmpty()) {
+        assertSame(reference.poll().emission(), queue.poll());
+      }
+      assertTrue(queue.isEmpty());
+    }
+  }
+
+  /**
    * An emission that waits for a later second is kept as (event, index) and computed again from
    * its event when due: equal to the one added, a new object, and in the same order.
    */
