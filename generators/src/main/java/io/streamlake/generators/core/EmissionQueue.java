@@ -1,9 +1,7 @@
 package io.streamlake.generators.core;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,48 +11,213 @@ import java.util.TreeMap;
  * over (event time, insertion number), but fast when hundreds of thousands wait (every payment of
  * the next half hour of bookings).
  *
- * <p>Emissions are kept by second of event time. Those of the seconds up to the current one are in
- * a small binary heap whose keys live in primitive arrays (a comparison reads array slots, not an
- * emission and its Instant); later seconds wait unsorted, one list per second, and enter the heap,
- * in the order they were added, only when the heap has run dry. Every emission of a later second
- * comes after every emission of an earlier one, so the heap's head is always the overall head.
+ * <p>Emissions are kept by second of event time. Later seconds wait unsorted, one list per second.
+ * When everything up to the current second has been taken out, the next waiting second becomes
+ * current: its emissions are sorted once, by nanosecond and then insertion, into the <em>due</em>
+ * run. Emissions added for the current second or earlier (a booking now) are appended to the
+ * <em>in-order</em> run; the run's entries later than a new one move to a small binary heap first,
+ * so the run stays sorted and the few emissions that are ahead of the others wait in the heap. The head is the least of the three heads; on equal times the due run's comes first
+ * (it was added before the second became current), then the lower insertion number. Every
+ * emission of a later second comes after every emission of an earlier one, so this head is the
+ * overall head.
+ *
+ * <p>A waiting emission is kept only as (event number, index in that event's emissions), and is
+ * computed again from the event when its second comes: events are pure functions of their number,
+ * so it is an equal emission with the same bytes. Holding half an hour of payments as objects made
+ * the generator's heap large and every young collection copy them again.
  */
 final class EmissionQueue {
   /** Later seconds, each with its emissions in insertion order. */
-  private final TreeMap<Long, List<Emission>> later = new TreeMap<>();
-  /** The last second whose emissions go straight into the heap. */
+  private final TreeMap<Long, Waiting> later = new TreeMap<>();
+  /** Computes a waiting emission again from (event number, index). */
+  private final TimeOrderedEmissions.OneEmission emissions;
+  /** The second of the due run; emissions up to it are added to the in-order run or the heap. */
   private long currentSecond = Long.MIN_VALUE;
 
-  private long[] seconds = new long[1024];
-  private int[] nanos = new int[1024];
-  private long[] order = new long[1024];
-  private Emission[] items = new Emission[1024];
+  /** The due run: the current second's waiting emissions, sorted; {@code duePos} is its head. */
+  private Emission[] dueItems = new Emission[1024];
+  private int[] dueNanos = new int[1024];
+  private long[] dueKeys = new long[1024];
+  private Emission[] recomputed = new Emission[1024];
+  private int dueSize;
+  private int duePos;
+
+  /** The in-order run: emissions added in (time, insertion) order, from {@code runHead} to {@code runTail}. */
+  private long[] runSeconds = new long[1024];
+  private int[] runNanos = new int[1024];
+  private long[] runOrder = new long[1024];
+  private Emission[] runItems = new Emission[1024];
+  private int runHead;
+  private int runTail;
+
+  /** The heap: entries moved out of the in-order run's tail, keys in primitive arrays. */
+  private long[] seconds = new long[64];
+  private int[] nanos = new int[64];
+  private long[] order = new long[64];
+  private Emission[] items = new Emission[64];
   private int size;
+
   private long inserted;
 
-  boolean isEmpty() {
-    return size == 0 && later.isEmpty();
+  EmissionQueue(TimeOrderedEmissions.OneEmission emissions) {
+    this.emissions = emissions;
   }
 
-  void add(Emission e) {
-    long second = e.eventTime().getEpochSecond();
-    if (second <= currentSecond) {
-      push(e);
-    } else {
-      later.computeIfAbsent(second, s -> new ArrayList<>()).add(e);
+  boolean isEmpty() {
+    return nothingCurrent() && later.isEmpty();
+  }
+
+  private boolean nothingCurrent() {
+    return duePos == dueSize && runHead == runTail && size == 0;
+  }
+
+  /** Adds emission {@code index} of event {@code event}'s emissions. */
+  void add(Emission e, long event, int index) {
+    Instant t = e.eventTime();
+    long second = t.getEpochSecond();
+    if (second > currentSecond) {
+      later.computeIfAbsent(second, s -> new Waiting()).add(event, index);
+      inserted++;
+      return;
     }
+    int nano = t.getNano();
+    // the run's later tail (a payment a few hundred milliseconds ahead) moves to the heap, so the
+    // run keeps taking the emissions that come in time order (the bookings)
+    while (runTail > runHead && less(second, nano, runSeconds[runTail - 1], runNanos[runTail - 1])) {
+      runTail--;
+      push(runSeconds[runTail], runNanos[runTail], runOrder[runTail], runItems[runTail]);
+      runItems[runTail] = null;
+    }
+    append(second, nano, inserted++, e);
   }
 
   /** Whether the head's event time is strictly before {@code t}; the queue must not be empty. */
   boolean headBefore(Instant t) {
     refill();
     long s = t.getEpochSecond();
-    return seconds[0] < s || (seconds[0] == s && nanos[0] < t.getNano());
+    int ns = t.getNano();
+    return duePos < dueSize && less(currentSecond, dueNanos[duePos], s, ns)
+        || runHead < runTail && less(runSeconds[runHead], runNanos[runHead], s, ns)
+        || size > 0 && less(seconds[0], nanos[0], s, ns);
   }
 
   /** Removes and returns the head; the queue must not be empty. */
   Emission poll() {
     refill();
+    // 0: due run, 1: in-order run, 2: heap
+    int from = -1;
+    long s = 0;
+    int ns = 0;
+    long o = 0;
+    if (duePos < dueSize) {
+      from = 0;
+      s = currentSecond;
+      ns = dueNanos[duePos];
+      o = Long.MIN_VALUE; // added before anything in the other two
+    }
+    if (runHead < runTail && (from < 0 || less(runSeconds[runHead], runNanos[runHead], runOrder[runHead], s, ns, o))) {
+      from = 1;
+      s = runSeconds[runHead];
+      ns = runNanos[runHead];
+      o = runOrder[runHead];
+    }
+    if (size > 0 && (from < 0 || less(seconds[0], nanos[0], order[0], s, ns, o))) {
+      from = 2;
+    }
+    switch (from) {
+      case 0: {
+        Emission head = dueItems[duePos];
+        dueItems[duePos++] = null;
+        return head;
+      }
+      case 1: {
+        Emission head = runItems[runHead];
+        runItems[runHead++] = null;
+        if (runHead == runTail) {
+          runHead = 0;
+          runTail = 0;
+        }
+        return head;
+      }
+      default:
+        return pollHeap();
+    }
+  }
+
+  /** When nothing is left up to the current second, makes the next waiting second current. */
+  private void refill() {
+    if (!nothingCurrent() || later.isEmpty()) {
+      return;
+    }
+    Map.Entry<Long, Waiting> next = later.pollFirstEntry();
+    long second = next.getKey();
+    currentSecond = second;
+    Waiting waiting = next.getValue();
+    int n = waiting.size;
+    if (dueItems.length < n) {
+      int grown = Math.max(n, dueItems.length * 2);
+      dueItems = new Emission[grown];
+      dueNanos = new int[grown];
+      dueKeys = new long[grown];
+      recomputed = new Emission[grown];
+    }
+    for (int i = 0; i < n; i++) {
+      Emission e = emissions.emission(waiting.events[i], waiting.indexes[i]);
+      Instant t = e.eventTime();
+      if (t.getEpochSecond() != second) {
+        throw new IllegalStateException("event " + waiting.events[i] + " emission " + waiting.indexes[i]
+            + " came back at " + t + ", not in second " + second + ": the event is not a pure function of its number");
+      }
+      recomputed[i] = e;
+      dueKeys[i] = (long) t.getNano() << 32 | i; // by nanosecond, then insertion
+    }
+    Arrays.sort(dueKeys, 0, n);
+    for (int j = 0; j < n; j++) {
+      int i = (int) dueKeys[j];
+      dueItems[j] = recomputed[i];
+      recomputed[i] = null;
+      dueNanos[j] = (int) (dueKeys[j] >>> 32);
+    }
+    dueSize = n;
+    duePos = 0;
+  }
+
+  private void append(long s, int ns, long o, Emission e) {
+    if (runTail == runItems.length) {
+      int grown = runTail * 2;
+      runSeconds = Arrays.copyOf(runSeconds, grown);
+      runNanos = Arrays.copyOf(runNanos, grown);
+      runOrder = Arrays.copyOf(runOrder, grown);
+      runItems = Arrays.copyOf(runItems, grown);
+    }
+    runSeconds[runTail] = s;
+    runNanos[runTail] = ns;
+    runOrder[runTail] = o;
+    runItems[runTail] = e;
+    runTail++;
+  }
+
+  private void push(long s, int ns, long o, Emission e) {
+    if (size == seconds.length) {
+      int grown = size * 2;
+      seconds = Arrays.copyOf(seconds, grown);
+      nanos = Arrays.copyOf(nanos, grown);
+      order = Arrays.copyOf(order, grown);
+      items = Arrays.copyOf(items, grown);
+    }
+    int i = size++;
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (!less(s, ns, o, seconds[parent], nanos[parent], order[parent])) {
+        break;
+      }
+      move(parent, i);
+      i = parent;
+    }
+    set(i, s, ns, o, e);
+  }
+
+  private Emission pollHeap() {
     Emission head = items[0];
     int last = --size;
     long s = seconds[last];
@@ -68,7 +231,7 @@ final class EmissionQueue {
       while (i < half) {
         int child = 2 * i + 1;
         int right = child + 1;
-        if (right < last && less(seconds[right], nanos[right], order[right], child)) {
+        if (right < last && less(seconds[right], nanos[right], order[right], seconds[child], nanos[child], order[child])) {
           child = right;
         }
         if (!less(seconds[child], nanos[child], order[child], s, ns, o)) {
@@ -82,43 +245,8 @@ final class EmissionQueue {
     return head;
   }
 
-  /** When the heap is empty, moves the next waiting second into it. */
-  private void refill() {
-    if (size == 0 && !later.isEmpty()) {
-      Map.Entry<Long, List<Emission>> next = later.pollFirstEntry();
-      currentSecond = next.getKey();
-      for (Emission e : next.getValue()) {
-        push(e);
-      }
-    }
-  }
-
-  private void push(Emission e) {
-    if (size == seconds.length) {
-      int grown = size * 2;
-      seconds = Arrays.copyOf(seconds, grown);
-      nanos = Arrays.copyOf(nanos, grown);
-      order = Arrays.copyOf(order, grown);
-      items = Arrays.copyOf(items, grown);
-    }
-    Instant t = e.eventTime();
-    long s = t.getEpochSecond();
-    int ns = t.getNano();
-    long o = inserted++;
-    int i = size++;
-    while (i > 0) {
-      int parent = (i - 1) >>> 1;
-      if (!less(s, ns, o, parent)) {
-        break;
-      }
-      move(parent, i);
-      i = parent;
-    }
-    set(i, s, ns, o, e);
-  }
-
-  private boolean less(long s, int ns, long o, int slot) {
-    return less(s, ns, o, seconds[slot], nanos[slot], order[slot]);
+  private static boolean less(long s1, int ns1, long s2, int ns2) {
+    return s1 < s2 || (s1 == s2 && ns1 < ns2);
   }
 
   private static boolean less(long s1, int ns1, long o1, long s2, int ns2, long o2) {
@@ -143,5 +271,22 @@ final class EmissionQueue {
     nanos[slot] = ns;
     order[slot] = o;
     items[slot] = e;
+  }
+
+  /** The (event number, index) of a second's waiting emissions, in insertion order. */
+  private static final class Waiting {
+    long[] events = new long[8];
+    int[] indexes = new int[8];
+    int size;
+
+    void add(long event, int index) {
+      if (size == events.length) {
+        events = Arrays.copyOf(events, size * 2);
+        indexes = Arrays.copyOf(indexes, size * 2);
+      }
+      events[size] = event;
+      indexes[size] = index;
+      size++;
+    }
   }
 }

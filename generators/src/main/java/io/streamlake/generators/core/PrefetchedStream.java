@@ -1,8 +1,6 @@
 package io.streamlake.generators.core;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -14,16 +12,25 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class PrefetchedStream implements RecordStream, AutoCloseable {
   private static final int CHUNK = 1024;
-  private static final Item END = new Item(null, null);
 
-  private final BlockingQueue<List<Item>> chunks = new ArrayBlockingQueue<>(32);
+  private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(32);
   private final Thread worker;
   private volatile boolean closed;
   private volatile RuntimeException failure;
-  private List<Item> current = List.of();
+  private Chunk current = new Chunk();
   private int position;
 
-  private record Item(Instant release, GeneratedRecord record) {}
+  /**
+   * Records and their release times in two arrays, filled by the worker and read by the caller
+   * after the queue hands the chunk over: no wrapper object per record.
+   */
+  private static final class Chunk {
+    final GeneratedRecord[] records = new GeneratedRecord[CHUNK];
+    final Instant[] releases = new Instant[CHUNK];
+    int size;
+    /** No chunk follows this one: the stream ended (or failed). */
+    boolean last;
+  }
 
   public PrefetchedStream(RecordStream source, String name) {
     worker = new Thread(() -> produce(source), "prefetch-" + name);
@@ -32,28 +39,36 @@ public final class PrefetchedStream implements RecordStream, AutoCloseable {
   }
 
   private void produce(RecordStream source) {
+    Chunk chunk = new Chunk();
     try {
-      List<Item> chunk = new ArrayList<>(CHUNK);
-      while (!closed && source.hasNext()) {
-        Instant release = source.peekReleaseTime();
-        chunk.add(new Item(release, source.next()));
-        if (chunk.size() == CHUNK) {
-          chunks.put(chunk);
-          chunk = new ArrayList<>(CHUNK);
+      try {
+        while (!closed && source.hasNext()) {
+          chunk.releases[chunk.size] = source.peekReleaseTime();
+          chunk.records[chunk.size] = source.next();
+          if (++chunk.size == CHUNK) {
+            chunks.put(chunk);
+            chunk = new Chunk();
+          }
         }
+      } catch (RuntimeException e) {
+        failure = e;
       }
-      chunk.add(END);
+      chunk.last = true;
       chunks.put(chunk);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      failure = e;
-      chunks.offer(List.of(END));
     }
   }
 
-  private Item head() {
-    while (position >= current.size()) {
+  /** Whether a record is at {@link #position}, taking the next chunk when this one is used up. */
+  private boolean advance() {
+    while (position >= current.size) {
+      if (current.last) {
+        if (failure != null) {
+          throw new IllegalStateException("generating records failed: " + failure.getMessage(), failure);
+        }
+        return false;
+      }
       try {
         current = chunks.take();
         position = 0;
@@ -62,35 +77,28 @@ public final class PrefetchedStream implements RecordStream, AutoCloseable {
         throw new IllegalStateException("interrupted while waiting for generated records", e);
       }
     }
-    Item item = current.get(position);
-    if (item == END && failure != null) {
-      throw new IllegalStateException("generating records failed: " + failure.getMessage(), failure);
-    }
-    return item;
+    return true;
   }
 
   @Override
   public boolean hasNext() {
-    return head() != END;
+    return advance();
   }
 
   @Override
   public Instant peekReleaseTime() {
-    Item item = head();
-    if (item == END) {
+    if (!advance()) {
       throw new NoSuchElementException();
     }
-    return item.release();
+    return current.releases[position];
   }
 
   @Override
   public GeneratedRecord next() {
-    Item item = head();
-    if (item == END) {
+    if (!advance()) {
       throw new NoSuchElementException();
     }
-    position++;
-    return item.record();
+    return current.records[position++];
   }
 
   @Override

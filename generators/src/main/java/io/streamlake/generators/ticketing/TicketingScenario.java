@@ -11,6 +11,7 @@ import io.streamlake.generators.core.Scenario;
 import io.streamlake.generators.core.TimeOrderedEmissions;
 import io.streamlake.schemas.Topic;
 import io.streamlake.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +60,7 @@ public final class TicketingScenario implements Scenario {
     PaymentMethod.WALLET, PaymentMethod.BANK_TRANSFER
   };
   private static final String[] CHANNELS = {"web", "web", "app", "box-office"};
+  private static final String CURRENCY = "EUR";
 
   private final int users;
   private final double orphanFraction;
@@ -93,7 +95,7 @@ public final class TicketingScenario implements Scenario {
 
   @Override
   public Iterator<Emission> emissions(GeneratorConfig config) {
-    return new TimeOrderedEmissions(config, n -> event(config, n));
+    return new TimeOrderedEmissions(config, n -> event(config, n), (n, index) -> emission(config, n, index));
   }
 
   /** Booking {@code n} under a seed. */
@@ -102,14 +104,35 @@ public final class TicketingScenario implements Scenario {
     String[] show = SHOWS[rnd.nextInt(SHOWS.length)];
     int seats = 1 + rnd.nextInt(6);
     long unitPrice = Long.parseLong(show[4]);
-    // all-args constructors: the builders validate and deep-copy every field, several times slower
-    return new Booking(Rng.eventId(config.seed(), "booking", n), bookingId(n), userId(rnd.nextInt(users)),
-        show[0], show[1], show[2], show[3], seats, unitPrice, seats * unitPrice, "EUR", config.eventTime(n),
-        CHANNELS[rnd.nextInt(CHANNELS.length)]);
+    // setters, not the all-args constructor: that one takes boxed numbers (and the builders
+    // validate and deep-copy every field, several times slower)
+    Booking booking = new Booking();
+    booking.setEventId(Rng.eventId(config.seed(), "booking", n));
+    booking.setBookingId(bookingId(n));
+    booking.setUserId(userId(rnd.nextInt(users)));
+    booking.setShowId(show[0]);
+    booking.setShowName(show[1]);
+    booking.setVenue(show[2]);
+    booking.setCity(show[3]);
+    booking.setSeats(seats);
+    booking.setUnitPriceMinor(unitPrice);
+    booking.setAmountMinor(seats * unitPrice);
+    booking.setCurrency(CURRENCY);
+    booking.setBookedAt(config.eventTime(n));
+    booking.setChannel(CHANNELS[rnd.nextInt(CHANNELS.length)]);
+    return booking;
+  }
+
+  /** The amount of booking {@code n}: the same draws as {@link #booking}, without building it. */
+  private static long amount(GeneratorConfig config, long n) {
+    SplittableRandom rnd = Rng.of(config.seed(), "booking", n);
+    String[] show = SHOWS[rnd.nextInt(SHOWS.length)];
+    int seats = 1 + rnd.nextInt(6);
+    return seats * Long.parseLong(show[4]);
   }
 
   private static String userId(int user) {
-    return "u-" + zeroPad(user, 5);
+    return zeroPadded("u-", user, 5);
   }
 
   /** The outcome booking {@code n} gets under a seed. */
@@ -129,60 +152,142 @@ public final class TicketingScenario implements Scenario {
 
   /** The booking id of event {@code n}. */
   public static String bookingId(long n) {
-    return "bk-" + zeroPad(n, 8);
+    return zeroPadded("bk-", n, 8);
   }
 
-  private static String zeroPad(long value, int width) {
-    String digits = Long.toString(value);
-    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
+  /** {@code prefix} then {@code value} in decimal, zero-padded to {@code width} digits: one string, no parts. */
+  private static String zeroPadded(String prefix, long value, int width) {
+    if (value < 0) {
+      return prefix + "0".repeat(Math.max(0, width - Long.toString(value).length())) + value;
+    }
+    int digits = 1;
+    for (long v = value; v >= 10; v /= 10) {
+      digits++;
+    }
+    int length = prefix.length() + Math.max(width, digits);
+    byte[] chars = new byte[length];
+    for (int i = 0; i < prefix.length(); i++) {
+      chars[i] = (byte) prefix.charAt(i);
+    }
+    long v = value;
+    for (int i = length - 1; i >= prefix.length(); i--) {
+      chars[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    return new String(chars, StandardCharsets.ISO_8859_1);
   }
 
   /** Every emission of primary event {@code n}: the booking, its payments, maybe an orphan. */
   public List<Emission> event(GeneratorConfig config, long n) {
-    Booking booking = booking(config, n);
-    Instant bookedAt = booking.getBookedAt();
     List<Emission> out = new ArrayList<>(4);
-    out.add(Emission.of(Topics.BOOKINGS, booking, bookedAt));
+    emit(config, n, -1, out);
+    return out;
+  }
+
+  /**
+   * Emission {@code index} of event {@code n}, equal to {@code event(config, n).get(index)} but
+   * without building the others: the queue computes a waiting payment again this way when it is due.
+   */
+  public Emission emission(GeneratorConfig config, long n, int index) {
+    List<Emission> out = new ArrayList<>(1);
+    emit(config, n, index, out);
+    if (out.isEmpty()) {
+      throw new IndexOutOfBoundsException("event " + n + " has no emission " + index);
+    }
+    return out.get(0);
+  }
+
+  /**
+   * Adds the emissions of event {@code n} to {@code out}: all of them when {@code only < 0}, else
+   * only emission number {@code only}. Every random draw is made either way, in the same order,
+   * so an emission does not depend on which others are built.
+   */
+  private void emit(GeneratorConfig config, long n, int only, List<Emission> out) {
+    Instant bookedAt = config.eventTime(n);
+    long amount;
+    if (only <= 0) {
+      Booking booking = booking(config, n);
+      out.add(Emission.of(Topics.BOOKINGS, booking, bookedAt));
+      if (only == 0) {
+        return;
+      }
+      amount = booking.getAmountMinor();
+    } else {
+      amount = amount(config, n);
+    }
+    Payments payments = new Payments(config, n, only, amount, out);
     SplittableRandom rnd = Rng.of(config.seed(), "payments", n);
     long window = PAYMENT_WINDOW.toMillis();
     PaymentMethod method = METHODS[rnd.nextInt(METHODS.length)];
     switch (outcome(config, n)) {
-      case PAID -> out.add(payment(config, n, booking, "payment-1", 1, PaymentStatus.SUCCESS, method,
-          bookedAt.plusMillis(rnd.nextLong(window + 1))));
+      case PAID -> payments.add(false, "payment-1", 1, PaymentStatus.SUCCESS, method,
+          bookedAt.plusMillis(rnd.nextLong(window + 1)));
       case FAILED_THEN_PAID -> {
         Instant failedAt = bookedAt.plusMillis(rnd.nextLong(window / 2));
-        out.add(payment(config, n, booking, "payment-1", 1, PaymentStatus.FAILED, method, failedAt));
-        out.add(payment(config, n, booking, "payment-2", 2, PaymentStatus.SUCCESS, METHODS[rnd.nextInt(METHODS.length)],
-            failedAt.plusMillis(1 + rnd.nextLong(window / 2))));
+        payments.add(false, "payment-1", 1, PaymentStatus.FAILED, method, failedAt);
+        payments.add(false, "payment-2", 2, PaymentStatus.SUCCESS, METHODS[rnd.nextInt(METHODS.length)],
+            failedAt.plusMillis(1 + rnd.nextLong(window / 2)));
       }
       case ONLY_FAILED -> {
         int attempts = 1 + rnd.nextInt(2);
         Instant at = bookedAt;
         for (int a = 1; a <= attempts; a++) {
           at = at.plusMillis(rnd.nextLong(window / 2));
-          out.add(payment(config, n, booking, "payment-" + a, a, PaymentStatus.FAILED, method, at));
+          payments.add(false, a == 1 ? "payment-1" : "payment-2", a, PaymentStatus.FAILED, method, at);
         }
       }
-      case PAID_TOO_LATE -> out.add(payment(config, n, booking, "payment-1", 1, PaymentStatus.SUCCESS, method,
-          bookedAt.plusMillis(window + 60_000 + rnd.nextLong(window))));
+      case PAID_TOO_LATE -> payments.add(false, "payment-1", 1, PaymentStatus.SUCCESS, method,
+          bookedAt.plusMillis(window + 60_000 + rnd.nextLong(window)));
       case UNPAID -> { }
     }
     if (rnd.nextDouble() < orphanFraction) {
-      Booking ghost = new Booking(booking.getEventId(), "bk-orphan-" + n, booking.getUserId(), booking.getShowId(),
-          booking.getShowName(), booking.getVenue(), booking.getCity(), booking.getSeats(),
-          booking.getUnitPriceMinor(), booking.getAmountMinor(), booking.getCurrency(), booking.getBookedAt(),
-          booking.getChannel());
-      out.add(payment(config, n, ghost, "orphan", 1, PaymentStatus.SUCCESS, method,
-          bookedAt.plusMillis(rnd.nextLong(window))));
+      // the payment of a booking that never appears: same amount, a booking id no booking has
+      payments.add(true, "orphan", 1, PaymentStatus.SUCCESS, method, bookedAt.plusMillis(rnd.nextLong(window)));
     }
-    return out;
   }
 
-  private static Emission payment(GeneratorConfig config, long n, Booking booking, String stream,
-      int attempt, PaymentStatus status, PaymentMethod method, Instant at) {
-    String id = Rng.eventId(config.seed(), stream, n);
-    Payment payment = new Payment(id, "pay-" + id, booking.getBookingId(), booking.getAmountMinor(),
-        booking.getCurrency(), method, status, attempt, at);
-    return Emission.of(Topics.PAYMENTS, payment, at);
+  /** Builds the payments of one event in order, or only the one asked for. */
+  private static final class Payments {
+    private final GeneratorConfig config;
+    private final long n;
+    private final int only;
+    private final long amount;
+    private final List<Emission> out;
+    /** Index of the next payment among the event's emissions (the booking is 0). */
+    private int index = 1;
+    private String bookingId;
+
+    Payments(GeneratorConfig config, long n, int only, long amount, List<Emission> out) {
+      this.config = config;
+      this.n = n;
+      this.only = only;
+      this.amount = amount;
+      this.out = out;
+    }
+
+    void add(boolean orphan, String stream, int attempt, PaymentStatus status, PaymentMethod method, Instant at) {
+      if (only < 0 || only == index) {
+        String id = Rng.eventId(config.seed(), stream, n);
+        Payment payment = new Payment();
+        payment.setEventId(id);
+        payment.setPaymentId("pay-" + id);
+        if (orphan) {
+          payment.setBookingId("bk-orphan-" + n);
+        } else {
+          if (bookingId == null) {
+            bookingId = bookingId(n);
+          }
+          payment.setBookingId(bookingId);
+        }
+        payment.setAmountMinor(amount);
+        payment.setCurrency(CURRENCY);
+        payment.setMethod(method);
+        payment.setStatus(status);
+        payment.setAttempt(attempt);
+        payment.setPaidAt(at);
+        out.add(Emission.of(Topics.PAYMENTS, payment, at));
+      }
+      index++;
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.streamlake.generators.ticketing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlake.events.ticketing.Booking;
@@ -90,5 +91,22 @@ class TicketingScenarioTest {
     }
     assertEquals(0.78, outcomes.get(Outcome.PAID) / (double) CONFIG.events(), 0.02);
     assertEquals(0.07, outcomes.get(Outcome.UNPAID) / (double) CONFIG.events(), 0.01);
+  }
+
+  /** What the queue computes again for a waiting payment is exactly that emission of the whole event. */
+  @Test
+  void oneEmissionEqualsThatEmissionOfTheWholeEvent() {
+    Set<Integer> sizes = new HashSet<>();
+    for (long n = 0; n < 5_000; n++) {
+      List<Emission> event = SCENARIO.event(CONFIG, n);
+      sizes.add(event.size());
+      for (int i = 0; i < event.size(); i++) {
+        assertEquals(event.get(i), SCENARIO.emission(CONFIG, n, i), "event " + n + " emission " + i);
+      }
+      int past = event.size();
+      long m = n;
+      assertThrows(IndexOutOfBoundsException.class, () -> SCENARIO.emission(CONFIG, m, past));
+    }
+    assertEquals(Set.of(1, 2, 3, 4), sizes, "bookings with 0 to 3 payments, orphans included");
   }
 }
