@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -68,6 +70,24 @@ class BulkLoadTest {
     List<String> expected = cancellations().stream().map(RetailGold.CancellationHour::description)
         .filter(Objects::nonNull).sorted().toList();
     assertEquals(expected, stored, "text byte for byte, the empty string not NULL");
+  }
+
+  /**
+   * A lake that is not a local folder (an in-memory Beam filesystem standing in for an object store):
+   * the files are staged, loaded (DuckDB through a local copy) and cleaned up the same.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"duckdb", "postgresql"})
+  void stagingInALakeThatIsNotALocalFolder(String engine) throws Exception {
+    FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
+    Warehouse w = DataChecksTest.warehouse(engine);
+    String root = MemoryFileSystem.SCHEME + "://lake-" + engine + "-" + System.nanoTime();
+    String dir = RunFiles.stagingDir(root, DataChecksTest.HOUR, "run-1");
+    check(w, RetailGold.CANCELLATIONS_TABLE, cancellations(), dir);
+    assertEquals(List.of(dir + "/gold_retail_cancellations_hourly.csv"),
+        MemoryFileSystem.files().stream().filter(f -> f.startsWith(root + "/")).toList(), "staged there, no temporary file left");
+    assertEquals(1, RunFiles.deleteStaging(root, DataChecksTest.HOUR));
+    assertEquals(List.of(), MemoryFileSystem.files().stream().filter(f -> f.startsWith(root + "/")).toList());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -162,12 +182,15 @@ class BulkLoadTest {
    * by one with GoldTable.bind.
    */
   private static void check(Warehouse w, GoldTable table, List<? extends GoldRow> rows) throws Exception {
+    check(w, table, rows, DataChecksTest.stagingDir("run-" + table.name()));
+  }
+
+  private static void check(Warehouse w, GoldTable table, List<? extends GoldRow> rows, String dir) throws Exception {
     DataChecksTest.insert(w, table, rows);
     List<List<Object>> rowByRow = WarehouseRows.read(w, table);
     try (Connection c = w.connect(); Statement s = c.createStatement()) {
       s.execute("DELETE FROM " + table.name());
     }
-    String dir = DataChecksTest.stagingDir("run-" + table.name());
     DataChecksTest.stage(w, dir, table, rows);
     assertEquals(rows.size(), load(w, dir, table));
     assertEquals(rowByRow, WarehouseRows.read(w, table), table.name());
