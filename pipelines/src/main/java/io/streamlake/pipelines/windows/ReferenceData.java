@@ -18,6 +18,7 @@ import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
@@ -25,15 +26,16 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.PeriodicImpulse;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -44,14 +46,20 @@ import org.slf4j.LoggerFactory;
  * files (any Beam file system) and turned into side inputs that follow the files.
  *
  * <ul>
- *   <li>Streaming: a {@link PeriodicImpulse} checks the file every interval; when its size or
+ *   <li>Streaming: a tick every interval ({@link GenerateSequence} at that rate, an unbounded source)
+ *       checks the file; when its size or
  *       modification time changed (and on the first check) it is read, parsed and becomes the new
  *       side-input value (a global-window side input triggered on every snapshot, keeping the
  *       newest). So new users and a changed VIP list take effect without a restart.
  *   <li>Bounded (replay): the file is read once.
  * </ul>
  *
- * A missing file is an empty snapshot (logged), so the alerts keep running; a VIP file that is not
+ * Not {@code PeriodicImpulse}: it is an Impulse followed by a splittable DoFn, and on the Flink
+ * runner without checkpointing the Impulse source shuts down at once, so the operator finishes and
+ * Beam's Flink runner then fires the DoFn's resume timers in a loop (a core at 100 %, the file
+ * matched without pause, and a cancel that only Flink's 180 s watchdog ends).
+ *
+ * <p>A missing file is an empty snapshot (logged), so the alerts keep running; a VIP file that is not
  * valid JSON is ignored (the previous list stays); a users line that is not a JSON object with a
  * {@code user_id} is skipped and counted.
  */
@@ -86,7 +94,8 @@ final class ReferenceData {
    */
   static PCollection<String> watch(Pipeline pipeline, String name, String path, Duration interval, boolean streaming) {
     PCollection<Instant> ticks = streaming
-        ? pipeline.apply("Poll" + name, PeriodicImpulse.create().withInterval(interval))
+        ? pipeline.apply("Poll" + name, GenerateSequence.from(0).withRate(1, interval))
+            .apply("Tick" + name, MapElements.into(TypeDescriptor.of(Instant.class)).via(n -> Instant.now()))
         : pipeline.apply("Poll" + name, Create.of(new Instant(0)));
     return ticks.apply("Read" + name, ParDo.of(new ReadFileFn(path))).setCoder(StringUtf8Coder.of());
   }
