@@ -21,8 +21,9 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 /**
  * The last step of an hourly run, on the driver: loads the run's staged rows into the gold tables in
  * <b>one transaction</b> — delete the hour's rows, load the run's staging files with the database's
- * bulk path ({@link BulkLoad}), run the {@link DataChecks} — and commits only when every check passes. A rerun of an hour therefore replaces exactly that hour,
- * and a reader sees either the old hour or the new one, never a mix or a duplicate.
+ * bulk path ({@link BulkLoad}), run the {@link DataChecks} — and commits only when every check
+ * passes. A rerun of an hour therefore replaces exactly that hour, and a reader sees either the old
+ * hour or the new one, never a mix or a duplicate.
  */
 public final class HourLoader {
   private HourLoader() {}

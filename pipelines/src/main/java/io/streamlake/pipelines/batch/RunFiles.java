@@ -16,6 +16,8 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lake files of a batch run, handled on the driver through Beam's filesystems (so any lake root
@@ -24,6 +26,8 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  */
 public final class RunFiles {
   private RunFiles() {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunFiles.class);
 
   /** The lake folder of the batch's staging files. */
   public static final String STAGING = "staging";
@@ -62,30 +66,33 @@ public final class RunFiles {
 
   /**
    * After a successful load: removes the hour's staging files, this run's and any a failed or crashed
-   * run of the hour left. Returns how many files it removed.
+   * run of the hour left. Returns how many files it removed. Best effort: the load has committed, so a
+   * file that cannot be removed is only logged (the next successful run of the hour removes it).
    */
   public static int deleteStaging(String root, Hour hour) {
     return deleteStagingFiles(stagingHourDir(root, hour) + "/run-*/*", hour);
   }
 
-  /** After a failed run: removes the staging files this run wrote. */
+  /** After a failed run: removes the staging files this run wrote (best effort, as {@link #deleteStaging}). */
   public static int discardStaging(String root, Hour hour, String runId) {
     return deleteStagingFiles(stagingDir(root, hour, runId) + "/*", hour);
   }
 
   private static int deleteStagingFiles(String pattern, Hour hour) {
-    List<ResourceId> files = match(pattern);
-    List<ResourceId> dirs = files.stream().map(f -> f.getCurrentDirectory()).distinct().toList();
     try {
+      List<ResourceId> files = match(pattern);
+      List<ResourceId> dirs = files.stream().map(ResourceId::getCurrentDirectory).distinct().toList();
       FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
       if ("file".equals(dirs.isEmpty() ? "" : dirs.get(0).getScheme())) {
         // an object store has no folders; a local one would keep an empty folder per run
         FileSystems.delete(dirs, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete staging files of hour " + hour + ": " + e.getMessage(), e);
+      return files.size();
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("could not remove the staging files {} of hour {}: {} (the next successful run of the hour removes them)",
+          pattern, hour, e.getMessage());
+      return 0;
     }
-    return files.size();
   }
 
   /** The entries the run's pipeline wrote to its quarantine list. */
