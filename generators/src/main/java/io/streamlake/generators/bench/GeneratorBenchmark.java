@@ -7,8 +7,13 @@ import io.streamlake.generators.core.DisorderedStream;
 import io.streamlake.generators.core.GeneratedRecord;
 import io.streamlake.generators.core.GeneratorConfig;
 import io.streamlake.generators.ticketing.TicketingScenario;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,39 +31,57 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Benchmark (not a test): events/s from the ticketing generator into Kafka (generation, Avro
  * encoding, pacing off, the generator's producer) against a plain kafka-clients producer sending
- * the same pre-encoded bytes with the same settings. Runs A-B-B-A pairs in one JVM and prints each
- * run, the median rate of each side and the ratio.
+ * the same pre-encoded bytes with the same settings.
+ *
+ * <p>Every run is a fresh child JVM (same {@code java}, classpath and JVM options as this one), in
+ * A-B-B-A order. A child does one unmeasured warm-up run of its side, as large as the measured one (a
+ * fresh JVM keeps compiling its hot paths for seconds, on the cores the producer and the broker
+ * need), then the measured run, and reports its rate; the plain child encodes its records and
+ * collects them into the old generation before either run. One unmeasured run of each side (a fifth
+ * of the size) warms the broker first. So neither side shares a heap with the other's data: the plain
+ * side's pre-encoded records (about 0.5 GB for a million bookings) are not live during a generator
+ * run. Prints each run, the median rate of each side and the ratio.
+ *
+ * <p>Give the orchestrating JVM a fixed heap with {@code -XX:+AlwaysPreTouch} (as {@code
+ * scripts/bench-generators.sh} does): on this VM a larger heap whose pages are touched for the first
+ * time during the run made the plain side 2.5 times slower (2 GB: about 400k records/s, 1 GB: about
+ * 1M), which would flatter the ratio.
  *
  * <pre>java -cp ... io.streamlake.generators.bench.GeneratorBenchmark BOOTSTRAP [EVENTS] [PAIRS]</pre>
  */
 public final class GeneratorBenchmark {
   private GeneratorBenchmark() {}
 
+  private static final String PREFIX = "bench-";
+  private static final String CHILD = "--child";
+  private static final String RESULT = "RESULT ";
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals(CHILD)) {
+      child(args[1], args[2], Long.parseLong(args[3]));
+      return;
+    }
     String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
     long events = args.length > 1 ? Long.parseLong(args[1]) : 200_000;
     int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    String prefix = "bench-";
-    createTopics(bootstrap, List.of(prefix + "bookings", prefix + "payments"));
-    GeneratorConfig config = GeneratorConfig.builder().seed(1).rate(1000).events(events).build();
+    createTopics(bootstrap, List.of(PREFIX + "bookings", PREFIX + "payments"));
+    System.out.printf("benchmark: %d bookings per run, %d A-B-B-A pairs, each run a fresh JVM (%s)%n", events, pairs,
+        String.join(" ", jvmOptions()));
 
-    List<GeneratedRecord> preEncoded = new ArrayList<>();
-    DisorderedStream.of(new TicketingScenario(), config).forEachRemaining(preEncoded::add);
-    System.out.printf("benchmark: %d bookings -> %d records per run, %d A-B-B-A pairs%n", events, preEncoded.size(), pairs);
-
-    // warm-up of both paths, not measured
-    runGenerator(bootstrap, prefix, config.toBuilder().events(Math.min(events, 20_000)).build());
-    runPlain(bootstrap, prefix, preEncoded.subList(0, Math.min(preEncoded.size(), 40_000)));
-
+    // the broker warms up too (its JIT, log segments): one run of each side, a fifth of the size, not measured
+    System.out.println("warm-up, not measured:");
+    runChild("generator", bootstrap, Math.max(1, events / 5));
+    runChild("plain", bootstrap, Math.max(1, events / 5));
+    System.out.println("measured:");
     double[] generator = new double[pairs * 2];
     double[] plain = new double[pairs * 2];
     int g = 0;
     int p = 0;
     for (int i = 0; i < pairs; i++) {
-      generator[g++] = runGenerator(bootstrap, prefix, config);
-      plain[p++] = runPlain(bootstrap, prefix, preEncoded);
-      plain[p++] = runPlain(bootstrap, prefix, preEncoded);
-      generator[g++] = runGenerator(bootstrap, prefix, config);
+      generator[g++] = runChild("generator", bootstrap, events);
+      plain[p++] = runChild("plain", bootstrap, events);
+      plain[p++] = runChild("plain", bootstrap, events);
+      generator[g++] = runChild("generator", bootstrap, events);
     }
     double gm = median(generator);
     double pm = median(plain);
@@ -67,11 +90,66 @@ public final class GeneratorBenchmark {
     System.out.printf("ratio generator/plain   %.2f (target >= 0.80)%n", gm / pm);
   }
 
-  private static double runGenerator(String bootstrap, String prefix, GeneratorConfig config) {
+  /** One side in this JVM: a warm-up run, then the measured run, whose rate goes to stdout as {@code RESULT rate}. */
+  private static void child(String side, String bootstrap, long events) {
+    GeneratorConfig config = GeneratorConfig.builder().seed(1).rate(1000).events(events).build();
+    double rate;
+    String detail;
+    if (side.equals("generator")) {
+      runGenerator(bootstrap, config);
+      rate = runGenerator(bootstrap, config);
+      detail = "";
+    } else if (side.equals("plain")) {
+      List<GeneratedRecord> preEncoded = new ArrayList<>();
+      DisorderedStream.of(new TicketingScenario(), config).forEachRemaining(preEncoded::add);
+      System.gc(); // the records are old now: settle them before the runs, so their collection is not timed
+      runPlain(bootstrap, preEncoded);
+      rate = runPlain(bootstrap, preEncoded);
+      detail = " (" + preEncoded.size() + " records)";
+    } else {
+      throw new IllegalArgumentException("side must be generator or plain, got " + side);
+    }
+    System.out.println(RESULT + rate + detail);
+  }
+
+  /** Runs one side in a fresh JVM and returns the rate it reports; its other output is passed through. */
+  private static double runChild(String side, String bootstrap, long events) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GeneratorBenchmark.class.getName(), CHILD,
+        side, bootstrap, Long.toString(events)));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Double rate = null;
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        if (line.startsWith(RESULT)) {
+          String[] result = line.substring(RESULT.length()).split(" ", 2);
+          rate = Double.parseDouble(result[0]);
+          System.out.printf("  %-9s %,12.0f records/s %s%n", side, rate, result.length > 1 ? result[1] : "");
+        } else if (!line.startsWith("SLF4J")) {
+          System.out.println("  " + side + "| " + line);
+        }
+      }
+    }
+    int exit = process.waitFor();
+    if (exit != 0 || rate == null) {
+      throw new IllegalStateException("the " + side + " run failed (exit " + exit + ")");
+    }
+    return rate;
+  }
+
+  /** This JVM's heap and GC options, given to every child so both sides run with the same ones. */
+  private static List<String> jvmOptions() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-X") || a.startsWith("-XX:")).toList();
+  }
+
+  private static double runGenerator(String bootstrap, GeneratorConfig config) {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     long start = System.nanoTime();
     RunStats stats;
-    try (KafkaRecordSink sink = new KafkaRecordSink(bootstrap, prefix, Map.of())) {
+    try (KafkaRecordSink sink = new KafkaRecordSink(bootstrap, PREFIX, Map.of())) {
       stats = new GeneratorRunner(sink, 0, Duration.ofHours(1), quiet)
           .run(List.of(DisorderedStream.of(new TicketingScenario(), config)), config.baseTime(), () -> false);
       if (sink.failed() > 0) {
@@ -81,12 +159,12 @@ public final class GeneratorBenchmark {
     return stats.sent() / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static double runPlain(String bootstrap, String prefix, List<GeneratedRecord> records) {
+  private static double runPlain(String bootstrap, List<GeneratedRecord> records) {
     long start = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
         KafkaRecordSink.producerConfig(bootstrap, Map.of()), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (GeneratedRecord r : records) {
-        producer.send(new ProducerRecord<>(prefix + r.topic(), null, r.eventTime().toEpochMilli(), r.key(), r.value()));
+        producer.send(new ProducerRecord<>(PREFIX + r.topic(), null, r.eventTime().toEpochMilli(), r.key(), r.value()));
       }
       producer.flush();
     }
