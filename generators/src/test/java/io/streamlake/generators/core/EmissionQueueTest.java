@@ -25,6 +25,35 @@ class EmissionQueueTest {
 
   private record Ref(Emission emission, long sequence) {}
 
+  /** An EmissionQueue and a PriorityQueue (event time, then insertion order) fed the same emissions. */
+  private static final class Pair {
+    final List<Emission> made = new ArrayList<>();
+    final EmissionQueue queue = new EmissionQueue((n, i) -> made.get((int) n));
+    final PriorityQueue<Ref> reference = new PriorityQueue<>(
+        Comparator.comparing((Ref r) -> r.emission().eventTime()).thenComparingLong(Ref::sequence));
+    long sequence;
+
+    void add(Instant t) {
+      Emission e = at(t);
+      made.add(e);
+      queue.add(e, made.size() - 1, 0);
+      reference.add(new Ref(e, sequence++));
+    }
+
+    /** Polls both: the same emission must come out. */
+    void pollBoth() {
+      assertSame(reference.poll().emission(), queue.poll());
+    }
+
+    /** Polls both until empty; both must be. */
+    void drain() {
+      while (!reference.isEmpty()) {
+        pollBoth();
+      }
+      assertTrue(queue.isEmpty());
+    }
+  }
+
   private static Emission at(Instant t) {
     return Emission.of(Topics.BOOKINGS, BOOKING, t);
   }
@@ -34,35 +63,25 @@ class EmissionQueueTest {
   void takesEmissionsOutInEventTimeThenInsertionOrderLikeAPriorityQueue() {
     for (long seed = 0; seed < 20; seed++) {
       SplittableRandom rnd = new SplittableRandom(seed);
-      List<Emission> made = new ArrayList<>();
-      EmissionQueue queue = new EmissionQueue((n, i) -> made.get((int) n));
-      PriorityQueue<Ref> reference = new PriorityQueue<>(
-          Comparator.comparing((Ref r) -> r.emission().eventTime()).thenComparingLong(Ref::sequence));
-      long sequence = 0;
+      Pair both = new Pair();
       for (int step = 0; step < 20_000; step++) {
-        if (reference.isEmpty() || rnd.nextInt(3) > 0) {
+        if (both.reference.isEmpty() || rnd.nextInt(3) > 0) {
           Instant t = switch (rnd.nextInt(4)) {
             case 0 -> BASE.plusSeconds(rnd.nextInt(5)); // many ties
             case 1 -> BASE.plusMillis(rnd.nextLong(3_600_000));
             case 2 -> BASE.plusNanos(rnd.nextLong(10_000_000_000L)); // below a millisecond
             default -> BASE.minusSeconds(rnd.nextInt(1000)).plusMillis(rnd.nextInt(1000));
           };
-          Emission e = at(t);
-          made.add(e);
-          queue.add(e, made.size() - 1, 0);
-          reference.add(new Ref(e, sequence++));
+          both.add(t);
         } else {
-          Instant probe = reference.peek().emission().eventTime();
-          assertFalse(queue.headBefore(probe));
-          assertTrue(queue.headBefore(probe.plusNanos(1)));
-          assertSame(reference.poll().emission(), queue.poll());
+          Instant probe = both.reference.peek().emission().eventTime();
+          assertFalse(both.queue.headBefore(probe));
+          assertTrue(both.queue.headBefore(probe.plusNanos(1)));
+          both.pollBoth();
         }
-        assertEquals(reference.isEmpty(), queue.isEmpty());
+        assertEquals(both.reference.isEmpty(), both.queue.isEmpty());
       }
-      while (!reference.isEmpty()) {
-        assertSame(reference.poll().emission(), queue.poll());
-      }
-      assertTrue(queue.isEmpty());
+      both.drain();
     }
   }
 
@@ -75,16 +94,12 @@ class EmissionQueueTest {
   void risingTimesWithEmissionsAheadComeOutLikeAPriorityQueue() {
     for (long seed = 0; seed < 10; seed++) {
       SplittableRandom rnd = new SplittableRandom(seed);
-      List<Emission> made = new ArrayList<>();
-      EmissionQueue queue = new EmissionQueue((n, i) -> made.get((int) n));
-      PriorityQueue<Ref> reference = new PriorityQueue<>(
-          Comparator.comparing((Ref r) -> r.emission().eventTime()).thenComparingLong(Ref::sequence));
-      long sequence = 0;
+      Pair both = new Pair();
       for (int event = 0; event < 30_000; event++) {
         Instant own = BASE.plusMillis(event);
-        while (!reference.isEmpty() && reference.peek().emission().eventTime().isBefore(own)) {
-          assertTrue(queue.headBefore(own));
-          assertSame(reference.poll().emission(), queue.poll());
+        while (!both.reference.isEmpty() && both.reference.peek().emission().eventTime().isBefore(own)) {
+          assertTrue(both.queue.headBefore(own));
+          both.pollBoth();
         }
         int emissions = 1 + rnd.nextInt(3);
         for (int i = 0; i < emissions; i++) {
@@ -93,16 +108,10 @@ class EmissionQueueTest {
             case 1 -> own.plusMillis(rnd.nextInt(900));
             default -> own.plusMillis(rnd.nextInt(200_000));
           };
-          Emission e = at(t);
-          made.add(e);
-          queue.add(e, made.size() - 1, 0);
-          reference.add(new Ref(e, sequence++));
+          both.add(t);
         }
       }
-      while (!reference.isEmpty()) {
-        assertSame(reference.poll().emission(), queue.poll());
-      }
-      assertTrue(queue.isEmpty());
+      both.drain();
     }
   }
 
