@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: generator -> Kafka vs a plain producer sending the same pre-encoded bytes (A-B-B-A pairs, each run a
-# fresh JVM with the same fixed, pre-touched heap; see GeneratorBenchmark).
+# fresh JVM with the same fixed, pre-touched heap, large enough that the plain side's records do not keep G1
+# marking; see GeneratorBenchmark).
 # usage: scripts/bench-generators.sh [EVENTS] [PAIRS]   (starts the local broker if it is not running)
 source "$(dirname "$0")/lib.sh"
 ensure_built
 "$ROOT/scripts/kafka-local.sh" start >/dev/null
-exec java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$(module_classpath generators)" io.streamlake.generators.bench.GeneratorBenchmark \
+exec java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp "$(module_classpath generators)" io.streamlake.generators.bench.GeneratorBenchmark \
   "127.0.0.1:${KAFKA_PORT:-9092}" "${1:-200000}" "${2:-3}"

@@ -42,10 +42,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * side's pre-encoded records (about 0.5 GB for a million bookings) are not live during a generator
  * run. Prints each run, the median rate of each side and the ratio.
  *
- * <p>Give the orchestrating JVM a fixed heap with {@code -XX:+AlwaysPreTouch} (as {@code
- * scripts/bench-generators.sh} does): on this VM a larger heap whose pages are touched for the first
- * time during the run made the plain side 2.5 times slower (2 GB: about 400k records/s, 1 GB: about
- * 1M), which would flatter the ratio.
+ * <p>Each child prints the CPU time its JVM spent on the measured run (every thread, JIT and GC).
+ *
+ * <p>Give the orchestrating JVM a fixed heap with {@code -XX:+AlwaysPreTouch}, large enough that the
+ * plain side's records stay well under G1's marking threshold ({@code scripts/bench-generators.sh}:
+ * 3 GB for a million bookings). Both matter on this two-core VM: with 1 GB the plain child ran eight
+ * concurrent marking cycles over its half-gigabyte of records during its runs (3.0-4.7 instead of
+ * 2.0-2.7 CPU seconds for the same run; the benchmark gave 0.82 with 1 GB, 0.45 with 3 GB); a heap
+ * whose pages are touched for the first time during the run made the plain side 2.5 times slower.
+ * Either would flatter the ratio.
  *
  * <pre>java -cp ... io.streamlake.generators.bench.GeneratorBenchmark BOOTSTRAP [EVENTS] [PAIRS]</pre>
  */
@@ -97,19 +102,22 @@ public final class GeneratorBenchmark {
     String detail;
     if (side.equals("generator")) {
       runGenerator(bootstrap, config);
+      long cpu = processCpuNanos();
       rate = runGenerator(bootstrap, config);
-      detail = "";
+      detail = String.format("(this JVM's CPU %.1f s for the run)", (processCpuNanos() - cpu) / 1e9);
     } else if (side.equals("plain")) {
       List<GeneratedRecord> preEncoded = new ArrayList<>();
       DisorderedStream.of(new TicketingScenario(), config).forEachRemaining(preEncoded::add);
       System.gc(); // the records are old now: settle them before the runs, so their collection is not timed
       runPlain(bootstrap, preEncoded);
+      long cpu = processCpuNanos();
       rate = runPlain(bootstrap, preEncoded);
-      detail = " (" + preEncoded.size() + " records)";
+      detail = String.format("(this JVM's CPU %.1f s for the run; %d records)", (processCpuNanos() - cpu) / 1e9,
+          preEncoded.size());
     } else {
       throw new IllegalArgumentException("side must be generator or plain, got " + side);
     }
-    System.out.println(RESULT + rate + detail);
+    System.out.println(RESULT + rate + " " + detail);
   }
 
   /** Runs one side in a fresh JVM and returns the rate it reports; its other output is passed through. */
@@ -137,6 +145,11 @@ public final class GeneratorBenchmark {
       throw new IllegalStateException("the " + side + " run failed (exit " + exit + ")");
     }
     return rate;
+  }
+
+  /** CPU time of this process (every thread, JIT and GC included). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** This JVM's heap and GC options, given to every child so both sides run with the same ones. */
