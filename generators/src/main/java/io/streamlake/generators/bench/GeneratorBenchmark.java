@@ -33,8 +33,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * encoding, pacing off, the generator's producer) against a plain kafka-clients producer sending
  * the same pre-encoded bytes with the same settings.
  *
- * <p>Every run is a fresh child JVM (same {@code java}, classpath and JVM options as this one), in
- * A-B-B-A order. A child does one unmeasured warm-up run of its side, as large as the measured one (a
+ * <p>Every run is a fresh child JVM (same {@code java} and classpath as this one, the JVM options of
+ * the system property {@code bench.childJvmOptions}, the same for both sides), in A-B-B-A order. A child does one unmeasured warm-up run of its side, as large as the measured one (a
  * fresh JVM keeps compiling its hot paths for seconds, on the cores the producer and the broker
  * need), then the measured run, and reports its rate; the plain child encodes its records and
  * collects them into the old generation before either run. One unmeasured run of each side (a fifth
@@ -44,9 +44,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Each child prints the CPU time its JVM spent on the measured run (every thread, JIT and GC).
  *
- * <p>Give the orchestrating JVM a fixed heap with {@code -XX:+AlwaysPreTouch}, large enough that the
- * plain side's records stay well under G1's marking threshold ({@code scripts/bench-generators.sh}:
- * 3 GB for a million bookings). Both matter on this two-core VM: with 1 GB the plain child ran eight
+ * <p>The children's default options, {@value #CHILD_JVM_OPTIONS}, give a fixed heap with {@code
+ * -XX:+AlwaysPreTouch}, large enough that the plain side's records stay well under G1's marking
+ * threshold for a million bookings. Both matter on this two-core VM: with 1 GB the plain child ran eight
  * concurrent marking cycles over its half-gigabyte of records during its runs (3.0-4.7 instead of
  * 2.0-2.7 CPU seconds for the same run; the benchmark gave 0.82 with 1 GB, 0.45 with 3 GB); a heap
  * whose pages are touched for the first time during the run made the plain side 2.5 times slower.
@@ -60,6 +60,8 @@ public final class GeneratorBenchmark {
   private static final String PREFIX = "bench-";
   private static final String CHILD = "--child";
   private static final String RESULT = "RESULT ";
+  /** JVM options of every child unless {@code -Dbench.childJvmOptions=...} says otherwise. */
+  static final String CHILD_JVM_OPTIONS = "-Xms3g -Xmx3g -XX:+AlwaysPreTouch";
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals(CHILD)) {
@@ -152,10 +154,9 @@ public final class GeneratorBenchmark {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  /** This JVM's heap and GC options, given to every child so both sides run with the same ones. */
+  /** The children's JVM options: the same for both sides. */
   private static List<String> jvmOptions() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("-X") || a.startsWith("-XX:")).toList();
+    return List.of(System.getProperty("bench.childJvmOptions", CHILD_JVM_OPTIONS).trim().split("\\s+"));
   }
 
   private static double runGenerator(String bootstrap, GeneratorConfig config) {
