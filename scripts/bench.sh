@@ -14,7 +14,8 @@
 #   BENCH_HEAP (2g quick, 4g medium, 14g full) and BENCH_PARALLELISM (2): the same for both sides. The heap is
 #                fixed and touched when the JVM starts (-XX:+AlwaysPreTouch), before any measurement: on this VM a
 #                page's first touch is dear, and a run that touched fresh heap as it allocated paid for it inside its
-#                span (the quick windows job, about 2 s native: 54,569 events/s with fresh pages, 106,690 pre-touched)
+#                span (the quick windows job, about 2 s native: 54,569 events/s with fresh pages, 106,690 pre-touched);
+#                BENCH_JAVA_OPTS=-XX:-AlwaysPreTouch turns it off
 #   BEAM_ARGS    Beam options for the Flink runner; default "--streaming=true --fasterCopy=true" (the runner's
 #                streaming translation of the same bounded replay: same results as batch, less copying); set it
 #                empty for the runner's defaults (batch translation of the REPLAY read)
