@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,9 +35,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the same pre-encoded bytes with the same settings.
  *
  * <p>Every run is a fresh child JVM (same {@code java} and classpath as this one, the JVM options of
- * the system property {@code bench.childJvmOptions}, the same for both sides), in A-B-B-A order. A child does one unmeasured warm-up run of its side, as large as the measured one (a
- * fresh JVM keeps compiling its hot paths for seconds, on the cores the producer and the broker
- * need), then the measured run, and reports its rate; the plain child encodes its records and
+ * the system property {@code bench.childJvmOptions}, the same for both sides), in A-B-B-A order. A
+ * child does one unmeasured warm-up run of its side, as large as the measured one (a fresh JVM keeps
+ * compiling its hot paths for seconds, on the cores the producer and the broker need), then the
+ * measured run, and reports its rate; the plain child encodes its records and
  * collects them into the old generation before either run. One unmeasured run of each side (a fifth
  * of the size) warms the broker first. So neither side shares a heap with the other's data: the plain
  * side's pre-encoded records (about 0.5 GB for a million bookings) are not live during a generator
@@ -100,25 +102,24 @@ public final class GeneratorBenchmark {
   /** One side in this JVM: a warm-up run, then the measured run, whose rate goes to stdout as {@code RESULT rate}. */
   private static void child(String side, String bootstrap, long events) {
     GeneratorConfig config = GeneratorConfig.builder().seed(1).rate(1000).events(events).build();
-    double rate;
-    String detail;
+    DoubleSupplier run;
+    String records;
     if (side.equals("generator")) {
-      runGenerator(bootstrap, config);
-      long cpu = processCpuNanos();
-      rate = runGenerator(bootstrap, config);
-      detail = String.format("(this JVM's CPU %.1f s for the run)", (processCpuNanos() - cpu) / 1e9);
+      run = () -> runGenerator(bootstrap, config);
+      records = "";
     } else if (side.equals("plain")) {
       List<GeneratedRecord> preEncoded = new ArrayList<>();
       DisorderedStream.of(new TicketingScenario(), config).forEachRemaining(preEncoded::add);
       System.gc(); // the records are old now: settle them before the runs, so their collection is not timed
-      runPlain(bootstrap, preEncoded);
-      long cpu = processCpuNanos();
-      rate = runPlain(bootstrap, preEncoded);
-      detail = String.format("(this JVM's CPU %.1f s for the run; %d records)", (processCpuNanos() - cpu) / 1e9,
-          preEncoded.size());
+      run = () -> runPlain(bootstrap, preEncoded);
+      records = "; " + preEncoded.size() + " records";
     } else {
       throw new IllegalArgumentException("side must be generator or plain, got " + side);
     }
+    run.getAsDouble(); // warm-up
+    long cpu = processCpuNanos();
+    double rate = run.getAsDouble();
+    String detail = String.format("(this JVM's CPU %.1f s for the run%s)", (processCpuNanos() - cpu) / 1e9, records);
     System.out.println(RESULT + rate + " " + detail);
   }
 
