@@ -5,11 +5,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -63,6 +65,29 @@ public final class Preflight {
     } catch (Exception e) {
       throw new PreflightException("Kafka is unreachable at " + bootstrap + " (start it with scripts/kafka-local.sh"
           + " start, or pass --bootstrapServers).");
+    }
+  }
+
+  /**
+   * The {@code main} of a pipeline that reads Kafka: parses {@code args} into {@code type} and starts
+   * the pipeline with {@code start}; options that fail their checks ({@link PreflightException}) print
+   * the reason and exit with code 2. A REPLAY (bounded) run is waited for and its counters printed; a
+   * streaming one runs on after {@code main} returns.
+   */
+  public static <O extends KafkaOptions> void main(String[] args, Class<O> type, Function<O, PipelineResult> start) {
+    PipelineOptionsFactory.register(type);
+    O options = PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
+    PipelineResult result;
+    try {
+      result = start.apply(options);
+    } catch (PreflightException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (options.getReadMode() == KafkaOptions.ReadMode.REPLAY) {
+      result.waitUntilFinish();
+      printCounters(result, System.out);
     }
   }
 

@@ -22,7 +22,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -79,20 +78,7 @@ public final class BookingJoinPipeline {
   }
 
   public static void main(String[] args) {
-    PipelineOptionsFactory.register(Options.class);
-    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-    PipelineResult result;
-    try {
-      result = run(options);
-    } catch (Preflight.PreflightException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    if (options.getReadMode() == KafkaOptions.ReadMode.REPLAY) {
-      result.waitUntilFinish();
-      Preflight.printCounters(result, System.out);
-    }
+    Preflight.main(args, Options.class, BookingJoinPipeline::run);
   }
 
   /** Checks the options against the runner and the endpoints, builds and starts the pipeline. */

@@ -15,7 +15,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -52,20 +51,7 @@ public final class RetailOltpPipeline {
   }
 
   public static void main(String[] args) {
-    PipelineOptionsFactory.register(Options.class);
-    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-    PipelineResult result;
-    try {
-      result = run(options);
-    } catch (Preflight.PreflightException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    if (options.getReadMode() == KafkaOptions.ReadMode.REPLAY) {
-      result.waitUntilFinish();
-      Preflight.printCounters(result, System.out);
-    }
+    Preflight.main(args, Options.class, RetailOltpPipeline::run);
   }
 
   /** Checks the options and endpoints, migrates the store, builds and starts the pipeline. */
