@@ -154,17 +154,7 @@ stop_one() {
     rm -f "$pidfile"
     return 0
   fi
-  log "stopping the $name (pid $pid)"
-  kill "$pid"
-  for _ in $(seq 1 60); do
-    pid_alive "$pid" || break
-    sleep 0.5
-  done
-  if pid_alive "$pid"; then
-    log "the $name did not stop in 30 s; killing it"
-    kill -9 "$pid"
-  fi
-  rm -f "$pidfile"
+  stop_process "the $name" "$pid" "$pidfile"
 }
 
 stop() {

@@ -56,17 +56,7 @@ stop() {
     rm -f "$PIDFILE"
     return 0
   fi
-  log "stopping Kafka (pid $pid)"
-  kill "$pid"
-  for _ in $(seq 1 60); do
-    pid_alive "$pid" || break
-    sleep 0.5
-  done
-  if pid_alive "$pid"; then
-    log "Kafka did not stop in 30 s; killing it"
-    kill -9 "$pid"
-  fi
-  rm -f "$PIDFILE"
+  stop_process Kafka "$pid" "$PIDFILE"
 }
 
 status() {

@@ -26,6 +26,22 @@ module_classpath() {
 
 pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 
+# Stops process PID, called NAME in messages: TERM, up to 30 s for it to end, then KILL; removes PIDFILE.
+stop_process() {
+  local name="$1" pid="$2" pidfile="$3"
+  log "stopping $name (pid $pid)"
+  kill "$pid"
+  for _ in $(seq 1 60); do
+    pid_alive "$pid" || break
+    sleep 0.5
+  done
+  if pid_alive "$pid"; then
+    log "$name did not stop in 30 s; killing it"
+    kill -9 "$pid"
+  fi
+  rm -f "$pidfile"
+}
+
 # The pipelines by name, for run-pipeline.sh, run-on-flink.sh and run-on-spark.sh: one place maps names to main classes.
 PIPELINE_NAMES="join windows lake hourly-batch retail-oltp summary bench-join bench-windows bench-batch"
 pipeline_main() {
