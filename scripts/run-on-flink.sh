@@ -32,6 +32,9 @@ submit() {
   fi
   # Beam builds this backend in the client, and its Flink runner leaves flink-statebackend-rocksdb out
   has_option --stateBackend=rocksdb "$@" && die "--stateBackend=rocksdb cannot be built from the shaded jar; start the cluster with FLINK_STATE_BACKEND=rocksdb instead (docs/flink.md)"
+  if has_option --fasterCopy=true "$@" && has_option --checkpointingInterval= "$@"; then
+    log "warning: --fasterCopy=true with checkpoints on the heap state backend can let a checkpoint see state changed after it (docs/flink.md, Checkpoints and state)"
+  fi
   has_option --flinkMaster= "$@" || extra+=("--flinkMaster=$FLINK_REST")
   has_option --filesToStage= "$@" || extra+=("--filesToStage=$jar")
   if has_option --jobName= "$@"; then
