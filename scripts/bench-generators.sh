@@ -7,6 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_built
 "$ROOT/scripts/kafka-local.sh" start >/dev/null
-exec java -Xmx256m -Dbench.childJvmOptions="${BENCH_CHILD_JAVA_OPTS:--Xms3g -Xmx3g -XX:+AlwaysPreTouch}" \
-  -cp "$(module_classpath generators)" io.streamlake.generators.bench.GeneratorBenchmark \
+child=() # the default is GeneratorBenchmark's own
+[[ -n "${BENCH_CHILD_JAVA_OPTS:-}" ]] && child=(-Dbench.childJvmOptions="$BENCH_CHILD_JAVA_OPTS")
+exec java -Xmx256m "${child[@]}" -cp "$(module_classpath generators)" io.streamlake.generators.bench.GeneratorBenchmark \
   "127.0.0.1:${KAFKA_PORT:-9092}" "${1:-200000}" "${2:-3}"
