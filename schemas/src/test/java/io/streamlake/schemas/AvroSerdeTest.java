@@ -60,6 +60,50 @@ class AvroSerdeTest {
     }
   }
 
+  /** The codec writes every topic's values with its compiled writer, so the tests above test that writer. */
+  @Test
+  void everyTopicHasACompiledWriter() {
+    for (Topic<?> topic : Topics.all()) {
+      assertTrue(CompiledRecordWriter.of(topic.schema()).isPresent(), topic.toString());
+    }
+  }
+
+  /** Optional fields left null: the union's null branch, as Avro writes it. */
+  @Test
+  void nullOptionalFieldsAreExactlyAvrosOwn() throws Exception {
+    int nullable = 0;
+    for (Topic<?> topic : Topics.all()) {
+      SpecificRecord value = SampleRecords.sample(topic.valueClass(), 11);
+      for (org.apache.avro.Schema.Field f : value.getSchema().getFields()) {
+        if (f.schema().isNullable()) {
+          value.put(f.pos(), null);
+          nullable++;
+        }
+      }
+      sameAsAvro(topic, value);
+    }
+    assertTrue(nullable > 0, "some schema has optional fields");
+  }
+
+  /** A schema with a type the compiled writer does not cover gets none (the codec then uses Avro's writer). */
+  @Test
+  void schemasWithOtherTypesGetNoCompiledWriter() {
+    org.apache.avro.Schema withMap = new org.apache.avro.Schema.Parser().parse("{\"type\": \"record\", \"name\": \"M\", "
+        + "\"fields\": [{\"name\": \"id\", \"type\": \"string\"}, "
+        + "{\"name\": \"tags\", \"type\": {\"type\": \"map\", \"values\": \"string\"}}]}");
+    assertTrue(CompiledRecordWriter.of(withMap).isEmpty());
+  }
+
+  /** A required field left null fails the encode and names the field. */
+  @Test
+  void nullRequiredFieldIsNamed() {
+    Booking booking = SampleRecords.sample(Booking.class, 2);
+    booking.setShowName(null);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Topics.BOOKINGS.codec().encode(booking));
+    assertTrue(e.getMessage().contains("show_name"), e.getMessage());
+  }
+
   private static <T extends SpecificRecord> void sameAsAvro(Topic<T> topic) throws Exception {
     sameAsAvro(topic, SampleRecords.sample(topic.valueClass(), 5));
   }

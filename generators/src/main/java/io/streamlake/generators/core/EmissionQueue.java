@@ -1,8 +1,8 @@
 package io.streamlake.generators.core;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -11,15 +11,22 @@ import java.util.TreeMap;
  * over (event time, insertion number), but fast when hundreds of thousands wait (every payment of
  * the next half hour of bookings).
  *
- * <p>Emissions are kept by second of event time. Later seconds wait unsorted, one list per second.
- * When everything up to the current second has been taken out, the next waiting second becomes
- * current: its emissions are sorted once, by nanosecond and then insertion, into the <em>due</em>
- * run. Emissions added for the current second or earlier (a booking now) are appended to the
- * <em>in-order</em> run; the run's entries later than a new one move to a small binary heap first,
- * so the run stays sorted and the few emissions that are ahead of the others wait in the heap. The head is the least of the three heads; on equal times the due run's comes first
- * (it was added before the second became current), then the lower insertion number. Every
- * emission of a later second comes after every emission of an earlier one, so this head is the
- * overall head.
+ * <p>Emissions are kept by second of event time. Later seconds wait unsorted, one list per second
+ * (in a ring of seconds, or a tree map for seconds over an hour ahead). When everything up to the
+ * current second has been taken out and the caller asks about a time in or after the next waiting
+ * second, that second becomes current: its emissions are sorted once, by nanosecond and then
+ * insertion, into the <em>due</em> run. Emissions added for the current second or earlier (a
+ * booking now) are appended to the <em>in-order</em> run; the run's entries later than a new one
+ * move to a small binary heap first, so the run stays sorted and the few emissions that are ahead
+ * of the others wait in the heap. The head is the least of the three heads; on equal times the due
+ * run's comes first (it was added before the second became current), then the lower insertion
+ * number. Every emission of a later second comes after every emission of an earlier one, so this
+ * head is the overall head.
+ *
+ * <p>The current second never runs ahead of the caller's own time ({@link #headBefore}): when it
+ * jumped to the next waiting second as soon as the current one was used up (a payment due in ten
+ * minutes), every emission added in those ten minutes went through the heap, tens of thousands at
+ * a time, and the heap took a sixth of a generator's time.
  *
  * <p>A waiting emission is kept only as (event number, index in that event's emissions), and is
  * computed again from the event when its second comes: events are pure functions of their number,
@@ -27,8 +34,30 @@ import java.util.TreeMap;
  * the generator's heap large and every young collection copy them again.
  */
 final class EmissionQueue {
-  /** Later seconds, each with its emissions in insertion order. */
-  private final TreeMap<Long, Waiting> later = new TreeMap<>();
+  /** Seconds the ring holds: a power of two, over an hour. */
+  private static final int RING = 4096;
+  /**
+   * Later seconds up to {@link #RING} after the {@link #floor}, each with its emissions in insertion
+   * order, at index {@code second % RING}: seconds in the ring are after the floor and at most
+   * {@code RING} after the floor at the time they were added, and the floor only rises, so no two
+   * share a slot.
+   * (A tree map of seconds was a tenth of the generator's time: a boxed key and a rebalancing per
+   * waiting payment.)
+   */
+  private final Waiting[] ring = new Waiting[RING];
+  /**
+   * The ring holds seconds in {@code (floor, floor + RING]}: the latest current second (or, before
+   * the first, the second before the first one added), so every second in it is still waiting.
+   */
+  private long floor = Long.MIN_VALUE;
+  /** Non-empty slots of the ring. */
+  private int ringSeconds;
+  /** Seconds further ahead than the ring reaches when they are added; a second is never in both. */
+  private final TreeMap<Long, Waiting> beyond = new TreeMap<>();
+  /** The earliest second in the ring or beyond it, {@code Long.MAX_VALUE} when none. */
+  private long earliestWaiting = Long.MAX_VALUE;
+  /** Emptied lists, for the next seconds. */
+  private final ArrayDeque<Waiting> spare = new ArrayDeque<>();
   /** Computes a waiting emission again from (event number, index). */
   private final TimeOrderedEmissions.OneEmission emissions;
   /** The second of the due run; emissions up to it are added to the in-order run or the heap. */
@@ -64,7 +93,7 @@ final class EmissionQueue {
   }
 
   boolean isEmpty() {
-    return nothingCurrent() && later.isEmpty();
+    return nothingCurrent() && ringSeconds == 0 && beyond.isEmpty();
   }
 
   private boolean nothingCurrent() {
@@ -76,7 +105,7 @@ final class EmissionQueue {
     Instant t = e.eventTime();
     long second = t.getEpochSecond();
     if (second > currentSecond) {
-      later.computeIfAbsent(second, s -> new Waiting()).add(event, index);
+      waiting(second).add(event, index);
       inserted++;
       return;
     }
@@ -91,10 +120,21 @@ final class EmissionQueue {
     append(second, nano, inserted++, e);
   }
 
-  /** Whether the head's event time is strictly before {@code t}; the queue must not be empty. */
+  /**
+   * Whether the head's event time is strictly before {@code t}; the queue must not be empty. The
+   * caller's events to come are at or after {@code t}: a waiting second after {@code t}'s does not
+   * become current yet.
+   */
   boolean headBefore(Instant t) {
-    refill();
     long s = t.getEpochSecond();
+    if (nothingCurrent()) {
+      if (earliestWaiting > s) {
+        // the head is in a later second than t's. Making that second current now would send
+        // everything added before t reaches it (every payment in between) to the heap
+        return false;
+      }
+      refill();
+    }
     int ns = t.getNano();
     return duePos < dueSize && less(currentSecond, dueNanos[duePos], s, ns)
         || runHead < runTail && less(runSeconds[runHead], runNanos[runHead], s, ns)
@@ -146,13 +186,22 @@ final class EmissionQueue {
 
   /** When nothing is left up to the current second, makes the next waiting second current. */
   private void refill() {
-    if (!nothingCurrent() || later.isEmpty()) {
+    if (!nothingCurrent() || ringSeconds == 0 && beyond.isEmpty()) {
       return;
     }
-    Map.Entry<Long, Waiting> next = later.pollFirstEntry();
-    long second = next.getKey();
+    long second = earliestWaiting;
+    Waiting waiting;
+    int slot = (int) (second & (RING - 1));
+    if (ringSeconds > 0 && ring[slot] != null && ring[slot].second == second) {
+      waiting = ring[slot];
+      ring[slot] = null;
+      ringSeconds--;
+    } else {
+      waiting = beyond.remove(second);
+    }
     currentSecond = second;
-    Waiting waiting = next.getValue();
+    floor = Math.max(floor, second);
+    earliestWaiting = nextWaitingSecond();
     int n = waiting.size;
     if (dueItems.length < n) {
       int grown = Math.max(n, dueItems.length * 2);
@@ -180,6 +229,57 @@ final class EmissionQueue {
     }
     dueSize = n;
     duePos = 0;
+    waiting.size = 0;
+    spare.push(waiting);
+  }
+
+  /** The list of a later second, made when it has none yet. */
+  private Waiting waiting(long second) {
+    earliestWaiting = Math.min(earliestWaiting, second);
+    if (floor == Long.MIN_VALUE) {
+      floor = second - 1; // before the first second is taken out, the ring starts at the first one added
+    }
+    if (second > floor && second - floor <= RING) {
+      int slot = (int) (second & (RING - 1));
+      Waiting w = ring[slot];
+      if (w != null) {
+        if (w.second != second) {
+          throw new IllegalStateException("seconds " + w.second + " and " + second + " share a slot");
+        }
+        return w;
+      }
+      if (!beyond.isEmpty()) {
+        Waiting far = beyond.get(second);
+        if (far != null) {
+          return far; // added when it was beyond the ring: the second stays there, one list per second
+        }
+      }
+      w = newWaiting(second);
+      ring[slot] = w;
+      ringSeconds++;
+      return w;
+    }
+    return beyond.computeIfAbsent(second, this::newWaiting);
+  }
+
+  private Waiting newWaiting(long second) {
+    Waiting w = spare.isEmpty() ? new Waiting() : spare.pop();
+    w.second = second;
+    return w;
+  }
+
+  /** The earliest second with waiting emissions, {@code Long.MAX_VALUE} when none wait. */
+  private long nextWaitingSecond() {
+    long next = beyond.isEmpty() ? Long.MAX_VALUE : beyond.firstKey();
+    if (ringSeconds > 0) {
+      for (long s = floor + 1; s < next && s <= floor + RING; s++) {
+        Waiting w = ring[(int) (s & (RING - 1))];
+        if (w != null && w.second == s) {
+          return s;
+        }
+      }
+    }
+    return next;
   }
 
   private void append(long s, int ns, long o, Emission e) {
@@ -275,6 +375,7 @@ final class EmissionQueue {
 
   /** The (event number, index) of a second's waiting emissions, in insertion order. */
   private static final class Waiting {
+    long second;
     long[] events = new long[8];
     int[] indexes = new int[8];
     int size;

@@ -58,7 +58,10 @@ class EmissionQueueTest {
     return Emission.of(Topics.BOOKINGS, BOOKING, t);
   }
 
-  /** Random adds and polls, with ties, sub-millisecond times and times far apart, against a PriorityQueue. */
+  /**
+   * Random adds and polls, with ties, sub-millisecond times and times far apart (up to hours, past
+   * the queue's ring of seconds, and into the past), against a PriorityQueue.
+   */
   @Test
   void takesEmissionsOutInEventTimeThenInsertionOrderLikeAPriorityQueue() {
     for (long seed = 0; seed < 20; seed++) {
@@ -66,10 +69,11 @@ class EmissionQueueTest {
       Pair both = new Pair();
       for (int step = 0; step < 20_000; step++) {
         if (both.reference.isEmpty() || rnd.nextInt(3) > 0) {
-          Instant t = switch (rnd.nextInt(4)) {
+          Instant t = switch (rnd.nextInt(5)) {
             case 0 -> BASE.plusSeconds(rnd.nextInt(5)); // many ties
             case 1 -> BASE.plusMillis(rnd.nextLong(3_600_000));
             case 2 -> BASE.plusNanos(rnd.nextLong(10_000_000_000L)); // below a millisecond
+            case 3 -> BASE.plusSeconds(rnd.nextInt(6 * 3600)).plusMillis(rnd.nextInt(3)); // beyond the ring
             default -> BASE.minusSeconds(rnd.nextInt(1000)).plusMillis(rnd.nextInt(1000));
           };
           both.add(t);
@@ -83,6 +87,33 @@ class EmissionQueueTest {
       }
       both.drain();
     }
+  }
+
+  /**
+   * The edges of the queue's ring of later seconds (an hour and more): a second first added
+   * beyond the ring's reach and then again once the ring reaches it keeps one list, in time order;
+   * seconds before the first one added do not move the ring back onto seconds it already holds.
+   */
+  @Test
+  void secondsBeyondTheRingAndBeforeTheFirstKeepTheirOrder() {
+    Pair farThenNear = new Pair();
+    farThenNear.add(BASE);
+    farThenNear.add(BASE.plusSeconds(2000));
+    farThenNear.add(BASE.plusSeconds(5000).plusMillis(100)); // beyond the ring: 5000 s ahead of BASE
+    farThenNear.pollBoth(); // BASE
+    farThenNear.pollBoth(); // 2000 s: the ring now reaches 5000 s
+    farThenNear.add(BASE.plusSeconds(5000).plusMillis(500));
+    farThenNear.add(BASE.plusSeconds(5000).plusMillis(50));
+    farThenNear.drain();
+
+    Pair earlierThanFirst = new Pair();
+    earlierThanFirst.add(BASE.plusSeconds(100));
+    earlierThanFirst.add(BASE); // before the first second added
+    earlierThanFirst.add(BASE.plusSeconds(4100));
+    earlierThanFirst.pollBoth(); // BASE
+    earlierThanFirst.add(BASE.plusSeconds(4)); // 4096 s before 4100 s
+    earlierThanFirst.add(BASE.plusSeconds(4196)); // 4096 s after 100 s
+    earlierThanFirst.drain();
   }
 
   /**
