@@ -55,6 +55,9 @@ public final class TicketingScenario implements Scenario {
     {"sh-symph", "Symphony No. 9", "Elbphilharmonie", "Hamburg", "6800"},
     {"sh-comedy", "Stand-up Live", "Teatro Lara", "Madrid", "2500"},
   };
+  /** The shows' unit prices as numbers, parsed once (a payment computed again needs its booking's amount). */
+  private static final long[] UNIT_PRICES =
+      java.util.Arrays.stream(SHOWS).mapToLong(show -> Long.parseLong(show[4])).toArray();
   private static final PaymentMethod[] METHODS = {
     PaymentMethod.CARD, PaymentMethod.CARD, PaymentMethod.CARD, PaymentMethod.PAYPAL,
     PaymentMethod.WALLET, PaymentMethod.BANK_TRANSFER
@@ -101,9 +104,10 @@ public final class TicketingScenario implements Scenario {
   /** Booking {@code n} under a seed. */
   public Booking booking(GeneratorConfig config, long n) {
     SplittableRandom rnd = Rng.of(config.seed(), "booking", n);
-    String[] show = SHOWS[rnd.nextInt(SHOWS.length)];
+    int showIndex = rnd.nextInt(SHOWS.length);
+    String[] show = SHOWS[showIndex];
     int seats = 1 + rnd.nextInt(6);
-    long unitPrice = Long.parseLong(show[4]);
+    long unitPrice = UNIT_PRICES[showIndex];
     // setters, not the all-args constructor: that one takes boxed numbers (and the builders
     // validate and deep-copy every field, several times slower)
     Booking booking = new Booking();
@@ -126,9 +130,9 @@ public final class TicketingScenario implements Scenario {
   /** The amount of booking {@code n}: the same draws as {@link #booking}, without building it. */
   private static long amount(GeneratorConfig config, long n) {
     SplittableRandom rnd = Rng.of(config.seed(), "booking", n);
-    String[] show = SHOWS[rnd.nextInt(SHOWS.length)];
+    int showIndex = rnd.nextInt(SHOWS.length);
     int seats = 1 + rnd.nextInt(6);
-    return seats * Long.parseLong(show[4]);
+    return seats * UNIT_PRICES[showIndex];
   }
 
   private static String userId(int user) {
@@ -246,7 +250,11 @@ public final class TicketingScenario implements Scenario {
     }
   }
 
-  /** Builds the payments of one event in order, or only the one asked for. */
+  /**
+   * Adds the payments of one event in order, or only the one asked for. When all are asked for
+   * (the event is new), a payment's value is made only if it is used: the queue computes a payment
+   * due in a later second again when that second comes.
+   */
   private static final class Payments {
     private final GeneratorConfig config;
     private final long n;
@@ -255,7 +263,6 @@ public final class TicketingScenario implements Scenario {
     private final List<Emission> out;
     /** Index of the next payment among the event's emissions (the booking is 0). */
     private int index = 1;
-    private String bookingId;
 
     Payments(GeneratorConfig config, long n, int only, long amount, List<Emission> out) {
       this.config = config;
@@ -266,28 +273,29 @@ public final class TicketingScenario implements Scenario {
     }
 
     void add(boolean orphan, String stream, int attempt, PaymentStatus status, PaymentMethod method, Instant at) {
-      if (only < 0 || only == index) {
-        String id = Rng.eventId(config.seed(), stream, n);
-        Payment payment = new Payment();
-        payment.setEventId(id);
-        payment.setPaymentId("pay-" + id);
-        if (orphan) {
-          payment.setBookingId("bk-orphan-" + n);
-        } else {
-          if (bookingId == null) {
-            bookingId = bookingId(n);
-          }
-          payment.setBookingId(bookingId);
-        }
-        payment.setAmountMinor(amount);
-        payment.setCurrency(CURRENCY);
-        payment.setMethod(method);
-        payment.setStatus(status);
-        payment.setAttempt(attempt);
-        payment.setPaidAt(at);
-        out.add(Emission.of(Topics.PAYMENTS, payment, at));
+      if (only < 0) {
+        out.add(Emission.deferred(Topics.PAYMENTS, at,
+            () -> payment(config, n, orphan, stream, attempt, status, method, at, amount)));
+      } else if (only == index) {
+        out.add(Emission.of(Topics.PAYMENTS, payment(config, n, orphan, stream, attempt, status, method, at, amount), at));
       }
       index++;
     }
+  }
+
+  private static Payment payment(GeneratorConfig config, long n, boolean orphan, String stream, int attempt,
+      PaymentStatus status, PaymentMethod method, Instant at, long amount) {
+    String id = Rng.eventId(config.seed(), stream, n);
+    Payment payment = new Payment();
+    payment.setEventId(id);
+    payment.setPaymentId("pay-" + id);
+    payment.setBookingId(orphan ? "bk-orphan-" + n : bookingId(n));
+    payment.setAmountMinor(amount);
+    payment.setCurrency(CURRENCY);
+    payment.setMethod(method);
+    payment.setStatus(status);
+    payment.setAttempt(attempt);
+    payment.setPaidAt(at);
+    return payment;
   }
 }
