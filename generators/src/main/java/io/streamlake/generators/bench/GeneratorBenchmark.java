@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -73,7 +74,7 @@ public final class GeneratorBenchmark {
     String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
     long events = args.length > 1 ? Long.parseLong(args[1]) : 200_000;
     int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    createTopics(bootstrap, List.of(PREFIX + "bookings", PREFIX + "payments"));
+    recreateTopics(bootstrap, List.of(PREFIX + "bookings", PREFIX + "payments"));
     System.out.printf("benchmark: %d bookings per run, %d A-B-B-A pairs, each run a fresh JVM (%s)%n", events, pairs,
         String.join(" ", jvmOptions()));
 
@@ -186,14 +187,31 @@ public final class GeneratorBenchmark {
     return records.size() / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static void createTopics(String bootstrap, List<String> names) throws InterruptedException {
+  /**
+   * Deletes the benchmark's topics and creates them empty: each benchmark writes gigabytes, and
+   * the broker's log of earlier benchmarks (20 GB after a day of runs) slowed later ones down.
+   */
+  private static void recreateTopics(String bootstrap, List<String> names) throws InterruptedException {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      try {
+        admin.deleteTopics(names).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new IllegalStateException("cannot delete the benchmark topics " + names, e.getCause());
+        }
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       for (String name : names) {
-        try {
-          admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get();
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create " + name, e.getCause());
+        while (true) {
+          try {
+            admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get();
+            break;
+          } catch (ExecutionException e) {
+            // a deleted topic's name is taken until the broker has removed it
+            if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
+              throw new IllegalStateException("cannot create " + name, e.getCause());
+            }
+            Thread.sleep(200);
           }
         }
       }
