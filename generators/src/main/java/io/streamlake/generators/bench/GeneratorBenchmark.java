@@ -26,7 +26,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -200,20 +199,11 @@ public final class GeneratorBenchmark {
           throw new IllegalStateException("cannot delete the benchmark topics " + names, e.getCause());
         }
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      for (String name : names) {
-        while (true) {
-          try {
-            admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get();
-            break;
-          } catch (ExecutionException e) {
-            // a deleted topic's name is taken until the broker has removed it
-            if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
-              throw new IllegalStateException("cannot create " + name, e.getCause());
-            }
-            Thread.sleep(200);
-          }
-        }
+      try {
+        // a KRaft broker frees a deleted topic's name at once
+        admin.createTopics(names.stream().map(name -> new NewTopic(name, 3, (short) 1)).toList()).all().get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("cannot create the benchmark topics " + names, e.getCause());
       }
     }
   }
