@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -57,7 +58,7 @@ public final class TicketingScenario implements Scenario {
   };
   /** The shows' unit prices as numbers, parsed once (a payment computed again needs its booking's amount). */
   private static final long[] UNIT_PRICES =
-      java.util.Arrays.stream(SHOWS).mapToLong(show -> Long.parseLong(show[4])).toArray();
+      Arrays.stream(SHOWS).mapToLong(show -> Long.parseLong(show[4])).toArray();
   private static final PaymentMethod[] METHODS = {
     PaymentMethod.CARD, PaymentMethod.CARD, PaymentMethod.CARD, PaymentMethod.PAYPAL,
     PaymentMethod.WALLET, PaymentMethod.BANK_TRANSFER
