@@ -95,8 +95,8 @@ final class CompiledRecordWriter {
 
   /**
    * A record's fields in order. The plain kinds are written in a switch rather than through a
-   * {@link ValueWriter} each: one call through an interface per field, with a dozen implementations
-   * behind it, cost more than writing the field.
+   * {@link ValueWriter} each, so the common fields need no call through an interface with a dozen
+   * implementations behind it.
    */
   private static ValueWriter record(Schema schema, String path) {
     List<Schema.Field> fields = schema.getFields();
