@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Ticket bookings and their payments. Primary event {@code n} is booking {@code n} at {@code
@@ -274,11 +275,9 @@ public final class TicketingScenario implements Scenario {
     }
 
     void add(boolean orphan, String stream, int attempt, PaymentStatus status, PaymentMethod method, Instant at) {
-      if (only < 0) {
-        out.add(Emission.deferred(Topics.PAYMENTS, at,
-            () -> payment(config, n, orphan, stream, attempt, status, method, at, amount)));
-      } else if (only == index) {
-        out.add(Emission.of(Topics.PAYMENTS, payment(config, n, orphan, stream, attempt, status, method, at, amount), at));
+      if (only < 0 || only == index) {
+        Supplier<Payment> make = () -> payment(config, n, orphan, stream, attempt, status, method, at, amount);
+        out.add(only < 0 ? Emission.deferred(Topics.PAYMENTS, at, make) : Emission.of(Topics.PAYMENTS, make.get(), at));
       }
       index++;
     }
