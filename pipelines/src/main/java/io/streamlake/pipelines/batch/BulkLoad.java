@@ -7,37 +7,35 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * The warehouse's bulk path for an hour's rows: rows are written once as CSV (by the batch's
- * pipeline, into the lake: {@link StageRows}) and each database loads the file itself, inside the
- * caller's transaction: PostgreSQL {@code COPY ... FROM STDIN (FORMAT csv)} through the driver's
- * {@link org.postgresql.copy.CopyManager}, DuckDB {@code INSERT INTO ... SELECT ... FROM read_csv(...)}.
+ * The warehouse's bulk path for an hour's rows: rows are written once as a staging file (by the
+ * batch's pipeline, into the lake: {@link StageRows}) and loaded inside the caller's transaction:
+ * PostgreSQL {@code COPY ... FROM STDIN (FORMAT csv)} of a CSV file through the driver's {@link
+ * org.postgresql.copy.CopyManager}; DuckDB's {@link DuckDBAppender} fed from a {@link RowFile} (a
+ * CSV file and {@code INSERT ... SELECT FROM read_csv(...)} before: the appender takes the busy
+ * hour's rows in about half the time).
  *
  * <p>Values are those of a {@link GoldRow} (Instant, String, Long, Integer, Double, Boolean or null)
  * and end up exactly as {@link GoldTable#bind} would store them over a {@code PreparedStatement}:
  * timestamps in UTC, rounded to microseconds half up as PgJDBC does on PostgreSQL and cut to
- * microseconds as DuckDB's driver does ({@link Dialect}); text byte for byte (always quoted, quotes
- * doubled, so commas, quotes, newlines and backslashes need nothing else; an empty string stays an
- * empty string, NULL, an empty unquoted field, stays NULL).
+ * microseconds as DuckDB's driver does ({@link Dialect}); text byte for byte (in CSV always quoted,
+ * quotes doubled, so commas, quotes, newlines and backslashes need nothing else; an empty string stays
+ * an empty string, NULL, an empty unquoted field, stays NULL).
  */
 public final class BulkLoad {
   private BulkLoad() {}
@@ -87,22 +85,41 @@ public final class BulkLoad {
   }
 
   /**
-   * Appends the rows of a CSV file written by {@link #writeCsv} (in the warehouse's dialect) to {@code
-   * table}, on the caller's connection and transaction; returns how many rows it appended. The file is
-   * read through Beam's filesystems (PostgreSQL) or by DuckDB itself (a local copy first when the
-   * lake is not a local folder).
+   * Writes {@code rows} (each: {@code table}'s values in column order) as the dialect's staging file:
+   * CSV ({@link #writeCsv}) for PostgreSQL's COPY, a {@link RowFile} for DuckDB's appender. Returns how
+   * many. The caller closes {@code out}.
    */
-  public static long loadCsv(Connection c, GoldTable table, ResourceId file) throws SQLException {
-    try {
+  public static long writeStaged(OutputStream out, GoldTable table, Iterable<? extends List<Object>> rows,
+      Dialect dialect) throws IOException {
+    return dialect == Dialect.DUCKDB ? RowFile.write(out, table, rows) : writeCsv(out, table, rows, dialect);
+  }
+
+  /**
+   * Appends the rows of a staging file written by {@link #writeStaged} for the warehouse's dialect to
+   * {@code table}, on the caller's connection and transaction; returns how many rows it appended. The
+   * file is read through Beam's filesystems: PostgreSQL COPYs it as it is read, DuckDB's appender takes
+   * its rows (the appender's rows belong to the connection's transaction: a rollback drops them).
+   */
+  public static long loadStaged(Connection c, GoldTable table, ResourceId file) throws SQLException {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
       if (c.isWrapperFor(DuckDBConnection.class)) {
-        return loadDuckDb(c, table, file);
-      } else if (c.isWrapperFor(PGConnection.class)) {
-        try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
-          return c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table), in, CHUNK);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read the staged file " + file + ": " + e.getMessage(), e);
+        byte[] bytes = in.readAllBytes();
+        if (!c.getAutoCommit()) {
+          // DuckDB's driver begins the caller's transaction at its first statement; an appender used
+          // before any statement commits its rows itself, and a rollback would not take them back
+          try (Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+          }
         }
+        try (DuckDBAppender appender = c.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+            table.name())) {
+          return RowFile.append(bytes, table, appender);
+        }
+      } else if (c.isWrapperFor(PGConnection.class)) {
+        return c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table), in, CHUNK);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the staged file " + file + ": " + e.getMessage(), e);
     } catch (SQLException e) {
       throw new SQLException("loading " + file + " into " + table.name() + ": " + e.getMessage(), e.getSQLState(), e);
     }
@@ -144,61 +161,6 @@ public final class BulkLoad {
 
   private static String copySql(GoldTable table) {
     return "COPY " + table.name() + " (" + String.join(", ", table.columnNames()) + ") FROM STDIN WITH (FORMAT csv)";
-  }
-
-  private static long loadDuckDb(Connection c, GoldTable table, ResourceId file) throws SQLException {
-    Path local = null;
-    Path copied = null;
-    try {
-      if ("file".equals(file.getScheme())) {
-        local = Path.of(file.toString().startsWith("file:") ? file.toString().substring("file:".length()) : file.toString());
-      } else {
-        copied = Files.createTempFile("staged-" + table.name() + "-", ".csv");
-        try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
-          Files.copy(in, copied, StandardCopyOption.REPLACE_EXISTING);
-        }
-        local = copied;
-      }
-      try (Statement s = c.createStatement()) {
-        return s.executeUpdate(duckDbInsert(table, local));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the staged file " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (copied != null) {
-        try {
-          Files.deleteIfExists(copied);
-        } catch (IOException e) {
-          // a temporary file; the load's outcome does not depend on it
-        }
-      }
-    }
-  }
-
-  /**
-   * {@code INSERT INTO t (cols) SELECT cols FROM read_csv('file', ...)} with every column typed (no
-   * sniffing), an unquoted empty field as NULL and a quoted empty field as the empty string, and no
-   * Hive partitioning: a staging file sits under {@code dt=.../hour=...}, and DuckDB would otherwise
-   * read a column {@code hour} out of the path.
-   */
-  static String duckDbInsert(GoldTable table, Path file) {
-    String cols = String.join(", ", table.columnNames());
-    String types = table.columns().stream().map(col -> "'" + col.name() + "': '" + duckDbType(col.sqlType()) + "'")
-        .collect(Collectors.joining(", ", "{", "}"));
-    return "INSERT INTO " + table.name() + " (" + cols + ") SELECT " + cols + " FROM read_csv('"
-        + file.toAbsolutePath().toString().replace("'", "''") + "', header = false, auto_detect = false, hive_partitioning = false, delim = ',',"
-        + " quote = '\"', escape = '\"', nullstr = '', allow_quoted_nulls = false, columns = " + types + ")";
-  }
-
-  private static String duckDbType(int sqlType) {
-    return switch (sqlType) {
-      case Types.TIMESTAMP -> "TIMESTAMP";
-      case Types.BIGINT -> "BIGINT";
-      case Types.INTEGER -> "INTEGER";
-      case Types.DOUBLE -> "DOUBLE";
-      case Types.BOOLEAN -> "BOOLEAN";
-      default -> "VARCHAR";
-    };
   }
 
   private static void checkWidth(GoldTable table, List<Object> row) {

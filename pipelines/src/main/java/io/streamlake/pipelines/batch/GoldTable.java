@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * A warehouse table the hourly batch replaces one hour at a time: its columns (the first is always
- * {@code hour}) and its key. The batch stages an hour's rows as a CSV file in the lake ({@link
+ * {@code hour}) and its key. The batch stages an hour's rows as a file in the lake ({@link
  * StageRows}), then loads it in (see {@link HourLoader}). The tables themselves are created by the
  * migrations {@code V2xx__*.sql}.
  */

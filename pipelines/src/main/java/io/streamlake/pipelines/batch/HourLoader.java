@@ -54,11 +54,12 @@ public final class HourLoader {
   public static Loaded swap(Warehouse warehouse, RunInfo run, String runDir, List<GoldTable> tables, List<String> topics,
       List<QuarantineEntry> quarantine) {
     Object hour = Warehouse.utc(run.hour().start());
+    BulkLoad.Dialect dialect = BulkLoad.Dialect.of(warehouse.url());
     Map<GoldTable, ResourceId> staged = new LinkedHashMap<>();
     for (GoldTable t : tables) {
-      staged.put(t, RunFiles.stagingFile(runDir, t));
+      staged.put(t, RunFiles.stagingFile(runDir, t, dialect));
     }
-    ResourceId statsFile = RunFiles.stagingFile(runDir, TopicStats.TABLE);
+    ResourceId statsFile = RunFiles.stagingFile(runDir, TopicStats.TABLE, dialect);
     requireStaged(run, staged.values(), statsFile);
     long t0 = System.nanoTime();
     try (Connection c = warehouse.connect()) {
@@ -68,11 +69,11 @@ public final class HourLoader {
         for (Map.Entry<GoldTable, ResourceId> f : staged.entrySet()) {
           GoldTable t = f.getKey();
           update(c, "DELETE FROM " + t.name() + " WHERE hour = ?", hour);
-          rows.put(t.name(), Math.toIntExact(BulkLoad.loadCsv(c, t, f.getValue())));
+          rows.put(t.name(), Math.toIntExact(BulkLoad.loadStaged(c, t, f.getValue())));
         }
         String topicList = topics.stream().map(n -> "'" + n.replace("'", "''") + "'").collect(Collectors.joining(", "));
         update(c, "DELETE FROM " + TopicStats.TABLE.name() + " WHERE hour = ? AND topic IN (" + topicList + ")", hour);
-        BulkLoad.loadCsv(c, TopicStats.TABLE, statsFile);
+        BulkLoad.loadStaged(c, TopicStats.TABLE, statsFile);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO batch_quarantine (run_id, hour, kind, topic, path,"
             + " event_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
           for (QuarantineEntry q : quarantine) {

@@ -57,7 +57,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * topic ({@link ReadBronze}; unreadable files and invalid records are quarantined with their path),
  * keeps one record per event id ({@link Deduplicate}), writes {@code LAKE/silver/TOPIC/dt=.../hour=...},
  * computes the gold tables ({@link TicketingGold}, {@link BoxOfficeGold}, {@link RetailGold}, {@link
- * ShopGold}), writes them once as CSV into the run's staging folder of the lake ({@link StageRows}),
+ * ShopGold}), writes them once into the run's staging folder of the lake ({@link StageRows}: CSV for
+ * PostgreSQL's COPY, a {@link RowFile} for DuckDB's appender),
  * and loads those files into the warehouse with the database's bulk path in one transaction that
  * replaces the hour and commits only after the {@link DataChecks} pass ({@link HourLoader}). Rerunning
  * an hour replaces exactly that hour.

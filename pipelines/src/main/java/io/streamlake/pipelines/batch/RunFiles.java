@@ -54,14 +54,17 @@ public final class RunFiles {
     return root + "/" + STAGING + "/" + LakeLayout.partition(hour.start());
   }
 
-  /** {@code TABLE.csv}: a table's staging file in its run's folder. */
-  public static String stagingFileName(GoldTable table) {
-    return table.name() + ".csv";
+  /**
+   * A table's staging file in its run's folder: {@code TABLE.csv} for PostgreSQL, {@code TABLE.rows}
+   * (a {@link RowFile}) for DuckDB ({@link BulkLoad#writeStaged}).
+   */
+  public static String stagingFileName(GoldTable table, BulkLoad.Dialect dialect) {
+    return table.name() + (dialect == BulkLoad.Dialect.DUCKDB ? ".rows" : ".csv");
   }
 
   /** A table's staging file of a run. */
-  public static ResourceId stagingFile(String runDir, GoldTable table) {
-    return FileSystems.matchNewResource(runDir + "/" + stagingFileName(table), false);
+  public static ResourceId stagingFile(String runDir, GoldTable table, BulkLoad.Dialect dialect) {
+    return FileSystems.matchNewResource(runDir + "/" + stagingFileName(table, dialect), false);
   }
 
   /**

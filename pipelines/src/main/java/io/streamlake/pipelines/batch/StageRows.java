@@ -34,9 +34,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The staging step of an hourly run: writes every row the run loads (gold tables and {@code
- * batch_topic_stats}) once, as one CSV file per table in the run's staging folder of the lake ({@link
- * RunFiles#stagingDir}), for {@link HourLoader#swap} to load straight into the warehouse with the
- * database's bulk path ({@link BulkLoad}: COPY, DuckDB's {@code read_csv}) in the transaction that
+ * batch_topic_stats}) once, as one staging file per table in the run's staging folder of the lake
+ * ({@link RunFiles#stagingDir}; CSV for PostgreSQL, a {@link RowFile} for DuckDB), for {@link
+ * HourLoader#swap} to load straight into the warehouse with the database's bulk path ({@link
+ * BulkLoad}: COPY, DuckDB's appender) in the transaction that
  * replaces the hour. An hour's rows are few (one per group of an hourly aggregate), so they are
  * gathered into one element (a GroupByKey) and written by one {@link WriteStagingFilesFn}. The files
  * go through Beam's filesystems, so they land wherever the lake is, and the swap, on the driver, reads
@@ -168,8 +169,8 @@ public final class StageRows extends PTransform<PCollection<StageRows.Row>, PCol
   }
 
   /**
-   * Stages rows of these tables into {@code runDir} ({@link RunFiles#stagingDir}), as CSV for the
-   * warehouse of this dialect.
+   * Stages rows of these tables into {@code runDir} ({@link RunFiles#stagingDir}), as the staging
+   * files of the warehouse of this dialect ({@link BulkLoad#writeStaged}).
    */
   public static StageRows into(String runDir, BulkLoad.Dialect dialect, List<GoldTable> tables) {
     return new StageRows(runDir, dialect, tables);
@@ -194,8 +195,8 @@ public final class StageRows extends PTransform<PCollection<StageRows.Row>, PCol
   }
 
   /**
-   * Writes one run's rows: one CSV file per table, {@code RUN_DIR/TABLE.csv}, an empty file for a
-   * table without rows (so the swap can tell "no rows" from "not staged"). Each file is written under
+   * Writes one run's rows: one staging file per table, {@code RUN_DIR/TABLE.csv} or {@code .rows}
+   * ({@link RunFiles#stagingFileName}), a file without rows for a table without rows (so the swap can tell "no rows" from "not staged"). Each file is written under
    * a temporary name and renamed when complete; a retried attempt rewrites the same files.
    */
   static final class WriteStagingFilesFn extends DoFn<Iterable<Row>, Void> {
@@ -237,8 +238,8 @@ public final class StageRows extends PTransform<PCollection<StageRows.Row>, PCol
   public static long write(String runDir, GoldTable table, List<List<Object>> rows, BulkLoad.Dialect dialect)
       throws IOException {
     long[] n = {0};
-    WriteHourFiles.writeAtomically(runDir, RunFiles.stagingFileName(table),
-        channel -> n[0] = BulkLoad.writeCsv(Channels.newOutputStream(channel), table, rows, dialect));
+    WriteHourFiles.writeAtomically(runDir, RunFiles.stagingFileName(table, dialect),
+        channel -> n[0] = BulkLoad.writeStaged(Channels.newOutputStream(channel), table, rows, dialect));
     return n[0];
   }
 }

@@ -50,8 +50,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * into the warehouse are each hour's gold rows and {@code batch_topic_stats} rows. Each hour is run
  * with {@link HourlyBatch#runHour}, the batch's own code (a rerun replaces the hour), and its {@link
  * HourlyBatch.Timings} give the <b>load step</b>: the staging write ({@code StageRows}' own timer:
- * the grouped rows written as CSV files into the lake) plus the swap (delete the hour, load the files
- * with COPY / read_csv, data checks, record the run, commit). Like the baseline, every batch run
+ * the grouped rows written as files into the lake: CSV for PostgreSQL, a {@code RowFile} for DuckDB)
+ * plus the swap (delete the hour, load the files with COPY / DuckDB's appender, data checks, record the run, commit). Like the baseline, every batch run
  * loads an hour the warehouse does not hold (the previous load is deleted first, not timed): the
  * hourly cron's usual case. A rerun of a loaded hour also pays for deleting its rows. That is the figure judged against the target (>= 60 % of the baseline). The whole run
  * (bronze to swap, wall time) is printed for context.

@@ -175,7 +175,8 @@ class DataChecksTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> HourLoader.swap(w,
         new HourLoader.RunInfo("run-half", HOUR, Instant.now(), "DirectRunner"), halfDir, List.of(TicketingGold.TABLE),
         List.of("bookings"), List.of()));
-    assertTrue(e.getMessage().contains("staged no file") && e.getMessage().contains("gold_ticketing_show_hourly.csv"),
+    assertTrue(e.getMessage().contains("staged no file")
+        && e.getMessage().contains(RunFiles.stagingFileName(TicketingGold.TABLE, BulkLoad.Dialect.of(w.url()))),
         e.getMessage());
     assertEquals(1, WarehouseRows.read(w, TicketingGold.TABLE).size(), "the previous load is still the hour's");
     assertEquals(3, WarehouseRows.count(w, "SELECT silver_rows FROM batch_topic_stats"));
