@@ -80,9 +80,9 @@ public final class RowFile {
         switch (codes[i]) {
           case BIGINT -> w.putLong(whole(v, table, columns.get(i)));
           case INTEGER -> w.putInt(Math.toIntExact(whole(v, table, columns.get(i))));
-          case DOUBLE -> w.putLong(Double.doubleToRawLongBits(number(v, table, columns.get(i)).doubleValue()));
-          case BOOLEAN -> w.put((byte) (bool(v, table, columns.get(i)) ? 1 : 0));
-          case TIMESTAMP -> w.putLong(micros(instant(v, table, columns.get(i))));
+          case DOUBLE -> w.putLong(Double.doubleToRawLongBits(typed(v, Number.class, table, columns.get(i)).doubleValue()));
+          case BOOLEAN -> w.put((byte) (typed(v, Boolean.class, table, columns.get(i)) ? 1 : 0));
+          case TIMESTAMP -> w.putLong(micros(typed(v, Instant.class, table, columns.get(i))));
           default -> {
             byte[] text = v.toString().getBytes(StandardCharsets.UTF_8);
             w.putInt(text.length);
@@ -165,23 +165,10 @@ public final class RowFile {
     throw unexpected(v, table, column);
   }
 
-  private static Number number(Object v, GoldTable table, GoldTable.Column column) {
-    if (v instanceof Number n) {
-      return n;
-    }
-    throw unexpected(v, table, column);
-  }
-
-  private static boolean bool(Object v, GoldTable table, GoldTable.Column column) {
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    throw unexpected(v, table, column);
-  }
-
-  private static Instant instant(Object v, GoldTable table, GoldTable.Column column) {
-    if (v instanceof Instant t) {
-      return t;
+  /** {@code v} as a {@code kind}, or an error naming the column it was meant for. */
+  private static <T> T typed(Object v, Class<T> kind, GoldTable table, GoldTable.Column column) {
+    if (kind.isInstance(v)) {
+      return kind.cast(v);
     }
     throw unexpected(v, table, column);
   }
