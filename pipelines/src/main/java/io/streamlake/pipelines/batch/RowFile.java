@@ -101,7 +101,7 @@ public final class RowFile {
   /**
    * Appends every row of a file written by {@link #write} for {@code table} with {@code appender}
    * (opened on that table, whose columns are the table's in order: the migrations create them so, and
-   * {@code BulkLoadTest} checks it); returns how many. The appender is not flushed or closed here.
+   * {@code RowFileTest} checks it); returns how many. The appender is not flushed or closed here.
    *
    * @throws IllegalArgumentException when the bytes are not a whole row file of that table
    */
@@ -126,7 +126,8 @@ public final class RowFile {
       }
     }
     long n = 0;
-    while (r.get() == 1) {
+    byte marker;
+    while ((marker = r.get()) == 1) {
       appender.beginRow();
       for (int i = 0; i < count; i++) {
         if (r.get() == 0) {
@@ -144,6 +145,9 @@ public final class RowFile {
       }
       appender.endRow();
       n++;
+    }
+    if (marker != 0) {
+      throw r.bad("row " + (n + 1) + " starts with " + marker + " (1: a row, 0: the end)");
     }
     long written = r.getLong();
     if (written != n || r.pos != file.length) {
@@ -178,7 +182,10 @@ public final class RowFile {
         + " (" + v + ")");
   }
 
-  /** Big-endian bytes into a buffer, drained to the stream when full. */
+  /**
+   * Big-endian bytes into a buffer, drained to the stream when full (a {@code DataOutputStream} over
+   * a {@code BufferedOutputStream} would make a synchronized call per byte).
+   */
   private static final class Writer {
     private final OutputStream out;
     private final byte[] buf = new byte[CHUNK];

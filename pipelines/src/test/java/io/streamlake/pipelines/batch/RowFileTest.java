@@ -75,6 +75,10 @@ class RowFileTest {
     byte[] csv = "2026-03-01 10:00:00,c-1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> append(RetailGold.CUSTOMERS_TABLE, csv))
         .getMessage().contains("not a row file"));
+    byte[] badMarker = file.clone();
+    badMarker[RowFile.MAGIC.length + 4 + RetailGold.CUSTOMERS_TABLE.columns().size()] = 7; // the first row's marker
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> append(RetailGold.CUSTOMERS_TABLE, badMarker))
+        .getMessage().contains("row 1 starts with 7"));
     assertEquals(0, WarehouseRows.read(duckDb, RetailGold.CUSTOMERS_TABLE).size(), "the rows before the damage rolled back");
     assertEquals(BulkLoadTest.customers().size(), append(RetailGold.CUSTOMERS_TABLE, file));
     assertEquals(BulkLoadTest.customers().size(), WarehouseRows.read(duckDb, RetailGold.CUSTOMERS_TABLE).size());
