@@ -37,9 +37,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * batch_topic_stats}) once, as one staging file per table in the run's staging folder of the lake
  * ({@link RunFiles#stagingDir}; CSV for PostgreSQL, a {@link RowFile} for DuckDB), for {@link
  * HourLoader#swap} to load straight into the warehouse with the database's bulk path ({@link
- * BulkLoad}: COPY, DuckDB's appender) in the transaction that
- * replaces the hour. An hour's rows are few (one per group of an hourly aggregate), so they are
- * gathered into one element (a GroupByKey) and written by one {@link WriteStagingFilesFn}. The files
+ * BulkLoad}: COPY, DuckDB's appender) in the transaction that replaces the hour. An hour's rows are
+ * few (one per group of an hourly aggregate), so they are gathered into one element (a GroupByKey)
+ * and written by one {@link WriteStagingFilesFn}. The files
  * go through Beam's filesystems, so they land wherever the lake is, and the swap, on the driver, reads
  * them whichever runner wrote them.
  *
@@ -196,8 +196,9 @@ public final class StageRows extends PTransform<PCollection<StageRows.Row>, PCol
 
   /**
    * Writes one run's rows: one staging file per table, {@code RUN_DIR/TABLE.csv} or {@code .rows}
-   * ({@link RunFiles#stagingFileName}), a file without rows for a table without rows (so the swap can tell "no rows" from "not staged"). Each file is written under
-   * a temporary name and renamed when complete; a retried attempt rewrites the same files.
+   * ({@link RunFiles#stagingFileName}), a file without rows for a table without rows (so the swap can
+   * tell "no rows" from "not staged"). Each file is written under a temporary name and renamed when
+   * complete; a retried attempt rewrites the same files.
    */
   static final class WriteStagingFilesFn extends DoFn<Iterable<Row>, Void> {
     private static final long serialVersionUID = 1L;
