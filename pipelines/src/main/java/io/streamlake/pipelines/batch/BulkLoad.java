@@ -103,7 +103,6 @@ public final class BulkLoad {
   public static long loadStaged(Connection c, GoldTable table, ResourceId file) throws SQLException {
     try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
       if (c.isWrapperFor(DuckDBConnection.class)) {
-        byte[] bytes = in.readAllBytes();
         if (!c.getAutoCommit()) {
           // DuckDB's driver begins the caller's transaction at its first statement; an appender used
           // before any statement commits its rows itself, and a rollback would not take them back
@@ -113,7 +112,7 @@ public final class BulkLoad {
         }
         try (DuckDBAppender appender = c.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
             table.name())) {
-          return RowFile.append(bytes, table, appender);
+          return RowFile.append(in, table, appender);
         }
       } else if (c.isWrapperFor(PGConnection.class)) {
         return c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table), in, CHUNK);

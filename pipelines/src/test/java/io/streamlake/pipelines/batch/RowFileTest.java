@@ -9,9 +9,11 @@ import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +84,43 @@ class RowFileTest {
     assertEquals(0, WarehouseRows.read(duckDb, RetailGold.CUSTOMERS_TABLE).size(), "the rows before the damage rolled back");
     assertEquals(BulkLoadTest.customers().size(), append(RetailGold.CUSTOMERS_TABLE, file));
     assertEquals(BulkLoadTest.customers().size(), WarehouseRows.read(duckDb, RetailGold.CUSTOMERS_TABLE).size());
+  }
+
+  /**
+   * The swap reads a staging file a buffer at a time: a file of many buffers, with texts longer than
+   * one buffer and texts cut by a buffer's end, loads whole; a file cut deep inside is refused at the
+   * byte where it ends, and a damaged text length does not make it allocate more than the file holds.
+   */
+  @Test
+  void aFileLargerThanTheReadBufferLoadsWholeAndACutOneIsRefusedAtItsEnd() throws Exception {
+    GoldTable table = RetailGold.CANCELLATIONS_TABLE;
+    List<RetailGold.CancellationHour> rows = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      String description = i % 5_000 == 7 ? "long \u00e9 ".repeat(20_000) + i : "item " + i + " \u00fc, \"x\"";
+      rows.add(new RetailGold.CancellationHour(BulkLoadTest.H, "S" + i, i % 9 == 0 ? null : description, i, i + 1, -i,
+          i * 1_000L));
+    }
+    byte[] file = bytes(table, rows);
+    assertTrue(file.length > 4 * (1 << 16), "the file spans several read buffers: " + file.length + " bytes");
+
+    IllegalArgumentException cut = assertThrows(IllegalArgumentException.class,
+        () -> append(table, Arrays.copyOf(file, 300_001)));
+    assertTrue(cut.getMessage().contains("gold_retail_cancellations_hourly") && cut.getMessage().contains("ends early (300001 bytes)"),
+        cut.getMessage());
+    byte[] hugeText = file.clone();
+    int firstText = RowFile.MAGIC.length + 4 + table.columns().size() + 1 + 8 + 1 + 1; // row marker, hour, then stock code
+    hugeText[firstText] = 0x7f; // its length now says about two gigabytes
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> append(table, hugeText)).getMessage()
+        .contains("ends early"));
+    assertEquals(0, WarehouseRows.read(duckDb, table).size(), "nothing of the refused files stays");
+
+    assertEquals(rows.size(), append(table, file));
+    Comparator<List<Object>> byStockCode = Comparator.comparing(r -> (String) r.get(1));
+    assertEquals(rows.stream().map(GoldRow::values).sorted(byStockCode).toList(),
+        WarehouseRows.read(duckDb, table).stream().sorted(byStockCode).toList());
+    try (Connection c = duckDb.connect(); Statement s = c.createStatement()) {
+      s.execute("DELETE FROM " + table.name());
+    }
   }
 
   @Test
