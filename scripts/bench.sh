@@ -29,7 +29,8 @@
 #
 # The data set is generated once per size (fixed seed and base time) and kept in that broker. Each run reads
 # the whole input topics (earliest to latest offsets: the Beam side in REPLAY mode, the native side with a
-# bounded KafkaSource) and writes its results to Kafka; the figures are from the first record read to the
+# bounded KafkaSource) and writes its results to Kafka (output topics deleted and created empty before each run,
+# so the broker keeps one run's outputs, not every run's); the figures are from the first record read to the
 # last result written, and the process CPU over the same span (/proc/self/stat).
 # Prints a table, writes it as JSON under bench-results/ and exits non-zero when the two sides' results differ.
 source "$(dirname "$0")/lib.sh"

@@ -9,11 +9,14 @@ import io.streamlake.schemas.Topic;
 import io.streamlake.schemas.Topics;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -23,6 +26,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -100,9 +104,9 @@ public final class BenchRun {
       records += OutputDigest.count(OutputDigest.beginningOffsets(bootstrap, name), OutputDigest.endOffsets(bootstrap, name));
     }
     Map<Topic<?>, OutputDigest.Kind> outputs = outputs(job);
-    if (side.equals("native")) {
-      createTopics(bootstrap, outPrefix, outputs.keySet());
-    }
+    // every run starts from empty output topics: they kept every earlier run's outputs (gigabytes after a day of
+    // full-size runs), since each run appended to the same topics
+    recreateTopics(bootstrap, outPrefix, outputs.keySet());
     Map<Topic<?>, Map<TopicPartition, Long>> before = new LinkedHashMap<>();
     for (Topic<?> t : outputs.keySet()) {
       before.put(t, OutputDigest.endOffsets(bootstrap, outPrefix + t.name()));
@@ -209,23 +213,39 @@ public final class BenchRun {
     }
   }
 
-  static void createTopics(String bootstrap, String prefix, Iterable<Topic<?>> topics)
+  /**
+   * Deletes these topics (if they exist) and creates them again, empty, with their registry's
+   * partitions. A KRaft broker frees a deleted topic's name at once; should the name still be taken,
+   * the creation is tried again for up to 30 seconds.
+   */
+  static void recreateTopics(String bootstrap, String prefix, Collection<Topic<?>> topics)
       throws InterruptedException, ExecutionException {
+    List<String> names = topics.stream().map(t -> prefix + t.name()).toList();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      var existing = admin.listTopics().names().get();
-      List<NewTopic> create = new ArrayList<>();
-      for (Topic<?> t : topics) {
-        if (!existing.contains(prefix + t.name())) {
-          create.add(new NewTopic(prefix + t.name(), t.partitions(), (short) 1));
-        }
+      Set<String> existing = admin.listTopics().names().get();
+      List<String> delete = names.stream().filter(existing::contains).toList();
+      if (!delete.isEmpty()) {
+        admin.deleteTopics(delete).all().get();
       }
-      if (!create.isEmpty()) {
-        try {
-          admin.createTopics(create).all().get();
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      List<NewTopic> pending = topics.stream().map(t -> new NewTopic(prefix + t.name(), t.partitions(), (short) 1))
+          .toList();
+      while (!pending.isEmpty()) {
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(pending).values();
+        List<NewTopic> again = new ArrayList<>();
+        for (NewTopic t : pending) {
+          try {
+            results.get(t.name()).get();
+          } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
+              throw e;
+            }
+            again.add(t); // the deleted topic's name is not free yet
           }
+        }
+        pending = again;
+        if (!pending.isEmpty()) {
+          Thread.sleep(100);
         }
       }
     }
