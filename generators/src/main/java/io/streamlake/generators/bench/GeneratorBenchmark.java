@@ -13,6 +13,8 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,15 +38,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Every run is a fresh child JVM (same {@code java} and classpath as this one, the JVM options of
  * the system property {@code bench.childJvmOptions}, the same for both sides), in A-B-B-A order. A
- * child does one unmeasured warm-up run of its side, as large as the measured one (a fresh JVM keeps
- * compiling its hot paths for seconds, on the cores the producer and the broker need), then the
- * measured run, and reports its rate; the plain child encodes its records and
- * collects them into the old generation before either run. One unmeasured run of each side (a fifth
+ * child does {@value #DEFAULT_WARM_UPS} unmeasured warm-up runs of its side (a child option, {@code
+ * -Dbench.warmUps=N} in {@code bench.childJvmOptions}), each as large as the measured one, waits until
+ * its JIT compilers have been idle for a second, then makes the measured run and reports its rate. A
+ * fresh JVM keeps compiling its hot paths for seconds, on the cores the producer and the broker need,
+ * and each new run deoptimizes code the last one specialized (a run starts with bookings only and ends
+ * with payments only): with one warm-up run the measured run's JIT threads took 0.41-0.57 of the
+ * generator's 1.2-1.4 CPU seconds and 0.24-0.31 of the plain side's 0.6-0.8 (ratio 0.64); with four,
+ * 0.08-0.26 and 0.10-0.22 (ratio 0.66). The plain child encodes its records and collects them into
+ * the old generation before either run. One unmeasured run of each side (a fifth
  * of the size) warms the broker first. So neither side shares a heap with the other's data: the plain
  * side's pre-encoded records (about 0.5 GB for a million bookings) are not live during a generator
  * run. Prints each run, the median rate of each side and the ratio.
  *
- * <p>Each child prints the CPU time its JVM spent on the measured run (every thread, JIT and GC).
+ * <p>Each child prints the CPU time its JVM spent on the measured run (every thread), and how much of
+ * it its JIT compiler threads and its GC and VM threads took ({@code /proc/self/task}).
  *
  * <p>The children's default options, {@value #CHILD_JVM_OPTIONS}, give a fixed heap with {@code
  * -XX:+AlwaysPreTouch}, large enough that the plain side's records stay well under G1's marking
@@ -64,6 +72,11 @@ public final class GeneratorBenchmark {
   private static final String RESULT = "RESULT ";
   /** JVM options of every child unless {@code -Dbench.childJvmOptions=...} says otherwise. */
   static final String CHILD_JVM_OPTIONS = "-Xms3g -Xmx3g -XX:+AlwaysPreTouch";
+  /** Unmeasured runs of its side a child makes before the measured one ({@code -Dbench.warmUps=N}). */
+  static final int DEFAULT_WARM_UPS = 4;
+  private static final int WARM_UPS = Integer.getInteger("bench.warmUps", DEFAULT_WARM_UPS);
+  /** Linux's clock ticks per second, the unit of CPU times in {@code /proc}. */
+  private static final double CLOCK_TICKS = 100.0;
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals(CHILD)) {
@@ -116,11 +129,69 @@ public final class GeneratorBenchmark {
     } else {
       throw new IllegalArgumentException("side must be generator or plain, got " + side);
     }
-    run.getAsDouble(); // warm-up
+    for (int i = 0; i < WARM_UPS; i++) {
+      run.getAsDouble();
+    }
+    awaitJitIdle();
     long cpu = processCpuNanos();
+    double[] jitGc0 = jitAndGcCpuSeconds();
     double rate = run.getAsDouble();
-    String detail = String.format("(this JVM's CPU %.1f s for the run%s)", (processCpuNanos() - cpu) / 1e9, records);
+    double[] jitGc1 = jitAndGcCpuSeconds();
+    String detail = String.format("(this JVM's CPU %.1f s for the run, of it JIT %.2f s and GC %.2f s%s)",
+        (processCpuNanos() - cpu) / 1e9, jitGc1[0] - jitGc0[0], jitGc1[1] - jitGc0[1], records);
     System.out.println(RESULT + rate + " " + detail);
+  }
+
+  /**
+   * CPU seconds so far of this JVM's JIT compiler threads and of its GC and VM threads, from {@code
+   * /proc/self/task} (Linux; -1 elsewhere).
+   */
+  private static double[] jitAndGcCpuSeconds() {
+    double jit = 0;
+    double gc = 0;
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException e) {
+          continue; // the thread ended in between
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS;
+        if (name.contains("Compiler")) {
+          jit += seconds;
+        } else if (name.contains("GC") || name.startsWith("G1") || name.equals("VM Thread")) {
+          gc += seconds;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return new double[] {-1, -1};
+    }
+    return new double[] {jit, gc};
+  }
+
+  /**
+   * Waits until the JIT compilers have been idle for a second (at most 60 s), so the measured run does
+   * not share the cores with compiling what the warm-up runs made hot.
+   */
+  private static void awaitJitIdle() {
+    var compilation = ManagementFactory.getCompilationMXBean();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    long last = compilation.getTotalCompilationTime();
+    try {
+      while (System.nanoTime() < deadline) {
+        Thread.sleep(1000);
+        long now = compilation.getTotalCompilationTime();
+        if (now == last) {
+          break;
+        }
+        last = now;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Runs one side in a fresh JVM and returns the rate it reports; its other output is passed through. */
