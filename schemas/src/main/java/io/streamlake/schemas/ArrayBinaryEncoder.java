@@ -73,26 +73,31 @@ final class ArrayBinaryEncoder extends BinaryEncoder {
     buf[pos++] = 0;
   }
 
-  /** As {@code BinaryEncoder.writeString}: length then UTF-8 bytes; ASCII is copied char by char. */
+  /**
+   * As {@code BinaryEncoder.writeString}: length then UTF-8 bytes. An ASCII string (nearly all of
+   * ours) is copied char by char behind its length in one pass; at the first other char what the pass
+   * wrote is dropped and the string is written through {@code String.getBytes}, exactly as Avro does.
+   */
   @Override
   public void writeString(String s) throws IOException {
     int len = s.length();
-    for (int i = 0; i < len; i++) {
-      if (s.charAt(i) >= 0x80) {
-        super.writeString(s); // UTF-8 through String.getBytes, exactly as Avro does
-        return;
-      }
-    }
     if (len == 0) {
       writeZero();
       return;
     }
-    writeInt(len);
-    ensure(len);
+    ensure(len + 5);
+    // pos moves only when the whole string is written: a non-ASCII char leaves it where the length began
+    int p = pos + BinaryData.encodeInt(len, buf, pos);
+    byte[] b = buf;
     for (int i = 0; i < len; i++) {
-      buf[pos + i] = (byte) s.charAt(i);
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        super.writeString(s); // UTF-8 through String.getBytes, exactly as Avro does
+        return;
+      }
+      b[p + i] = (byte) c;
     }
-    pos += len;
+    pos = p + len;
   }
 
   @Override

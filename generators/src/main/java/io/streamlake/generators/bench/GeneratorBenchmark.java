@@ -135,10 +135,16 @@ public final class GeneratorBenchmark {
     awaitJitIdle();
     long cpu = processCpuNanos();
     double[] jitGc0 = jitAndGcCpuSeconds();
+    long main = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     double rate = run.getAsDouble();
+    double mainSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - main) / 1e9;
     double[] jitGc1 = jitAndGcCpuSeconds();
-    String detail = String.format("(this JVM's CPU %.1f s for the run, of it JIT %.2f s and GC %.2f s%s)",
-        (processCpuNanos() - cpu) / 1e9, jitGc1[0] - jitGc0[0], jitGc1[1] - jitGc0[1], records);
+    double total = (processCpuNanos() - cpu) / 1e9;
+    double jit = jitGc1[0] - jitGc0[0];
+    double gc = jitGc1[1] - jitGc0[1];
+    String detail = String.format("(this JVM's CPU %.2f s for the run: sending thread %.2f, JIT %.2f, GC %.2f, the"
+        + " other threads (producer I/O%s) %.2f%s)", total, mainSeconds, jit, gc,
+        side.equals("generator") ? ", generation" : "", total - mainSeconds - jit - gc, records);
     System.out.println(RESULT + rate + " " + detail);
   }
 

@@ -69,6 +69,10 @@ public final class TicketingScenario implements Scenario {
 
   private final int users;
   private final double orphanFraction;
+  /** The user ids {@code u-00000 ...}, made once when the population is small enough to keep (else null). */
+  private final String[] userIds;
+  /** The largest population whose ids are kept. */
+  private static final int KEPT_USER_IDS = 100_000;
 
   public TicketingScenario() {
     this(5000, 0.01);
@@ -81,6 +85,10 @@ public final class TicketingScenario implements Scenario {
   public TicketingScenario(int users, double orphanFraction) {
     this.users = users;
     this.orphanFraction = orphanFraction;
+    this.userIds = users <= KEPT_USER_IDS ? new String[users] : null;
+    for (int u = 0; userIds != null && u < users; u++) {
+      userIds[u] = userId(u);
+    }
   }
 
   @Override
@@ -115,7 +123,8 @@ public final class TicketingScenario implements Scenario {
     Booking booking = new Booking();
     booking.setEventId(Rng.eventId(config.seed(), "booking", n));
     booking.setBookingId(bookingId(n));
-    booking.setUserId(userId(rnd.nextInt(users)));
+    int user = rnd.nextInt(users);
+    booking.setUserId(userIds != null ? userIds[user] : userId(user));
     booking.setShowId(show[0]);
     booking.setShowName(show[1]);
     booking.setVenue(show[2]);
@@ -167,7 +176,11 @@ public final class TicketingScenario implements Scenario {
       return prefix + "0".repeat(Math.max(0, width - Long.toString(value).length())) + value;
     }
     int digits = 1;
-    for (long v = value; v >= 10; v /= 10) {
+    long rest = value;
+    for (; rest > Integer.MAX_VALUE; rest /= 10) {
+      digits++;
+    }
+    for (int w = (int) rest; w >= 10; w /= 10) {
       digits++;
     }
     int length = prefix.length() + Math.max(width, digits);
@@ -175,10 +188,15 @@ public final class TicketingScenario implements Scenario {
     for (int i = 0; i < prefix.length(); i++) {
       chars[i] = (byte) prefix.charAt(i);
     }
+    int i = length - 1;
     long v = value;
-    for (int i = length - 1; i >= prefix.length(); i--) {
+    for (; v > Integer.MAX_VALUE; i--) {
       chars[i] = (byte) ('0' + v % 10);
       v /= 10;
+    }
+    for (int w = (int) v; i >= prefix.length(); i--) { // int division: cheaper than long
+      chars[i] = (byte) ('0' + w % 10);
+      w /= 10;
     }
     return new String(chars, StandardCharsets.ISO_8859_1);
   }

@@ -32,6 +32,16 @@ class TicketingScenarioTest {
     return out;
   }
 
+  /** Ids are zero-padded to eight digits and grow past them, also beyond the int range. */
+  @Test
+  void bookingIdsAreZeroPaddedDecimals() {
+    for (long n : new long[] {0, 7, 12_345_678, 99_999_999, 100_000_000, Integer.MAX_VALUE, Integer.MAX_VALUE + 1L,
+        12_345_678_901L, Long.MAX_VALUE}) {
+      String digits = Long.toString(n);
+      assertEquals("bk-" + "0".repeat(Math.max(0, 8 - digits.length())) + digits, TicketingScenario.bookingId(n));
+    }
+  }
+
   @Test
   void oneBookingPerEventInEventTimeOrder() {
     List<Emission> all = emissions(CONFIG);
