@@ -1,5 +1,6 @@
 package io.streamlake.bench.harness;
 
+import io.streamlake.generators.bench.ProcStat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlake.bench.beam.BeamJobs;
 import io.streamlake.bench.nativeflink.NativeJoinJob;

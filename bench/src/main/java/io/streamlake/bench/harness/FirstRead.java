@@ -1,5 +1,6 @@
 package io.streamlake.bench.harness;
 
+import io.streamlake.generators.bench.ProcStat;
 import java.lang.management.ManagementFactory;
 import java.util.Set;
 import javax.management.MBeanServer;

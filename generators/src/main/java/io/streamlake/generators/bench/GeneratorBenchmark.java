@@ -13,8 +13,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,8 +73,6 @@ public final class GeneratorBenchmark {
   /** Unmeasured runs of its side a child makes before the measured one ({@code -Dbench.warmUps=N}). */
   static final int DEFAULT_WARM_UPS = 4;
   private static final int WARM_UPS = Integer.getInteger("bench.warmUps", DEFAULT_WARM_UPS);
-  /** Linux's clock ticks per second, the unit of CPU times in {@code /proc}. */
-  private static final double CLOCK_TICKS = 100.0;
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals(CHILD)) {
@@ -134,11 +130,11 @@ public final class GeneratorBenchmark {
     }
     awaitJitIdle();
     long cpu = processCpuNanos();
-    double[] jitGc0 = jitAndGcCpuSeconds();
+    double[] jitGc0 = ProcStat.jitAndGcCpuSeconds();
     long main = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     double rate = run.getAsDouble();
     double mainSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - main) / 1e9;
-    double[] jitGc1 = jitAndGcCpuSeconds();
+    double[] jitGc1 = ProcStat.jitAndGcCpuSeconds();
     double total = (processCpuNanos() - cpu) / 1e9;
     double jit = jitGc1[0] - jitGc0[0];
     double gc = jitGc1[1] - jitGc0[1];
@@ -146,36 +142,6 @@ public final class GeneratorBenchmark {
         + " other threads (producer I/O%s) %.2f%s)", total, mainSeconds, jit, gc,
         side.equals("generator") ? ", generation" : "", total - mainSeconds - jit - gc, records);
     System.out.println(RESULT + rate + " " + detail);
-  }
-
-  /**
-   * CPU seconds so far of this JVM's JIT compiler threads and of its GC and VM threads, from {@code
-   * /proc/self/task} (Linux; -1 elsewhere).
-   */
-  private static double[] jitAndGcCpuSeconds() {
-    double jit = 0;
-    double gc = 0;
-    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (IOException e) {
-          continue; // the thread ended in between
-        }
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-        double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS;
-        if (name.contains("Compiler")) {
-          jit += seconds;
-        } else if (name.contains("GC") || name.startsWith("G1") || name.equals("VM Thread")) {
-          gc += seconds;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return new double[] {-1, -1};
-    }
-    return new double[] {jit, gc};
   }
 
   /**

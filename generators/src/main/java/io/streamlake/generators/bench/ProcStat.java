@@ -1,10 +1,13 @@
-package io.streamlake.bench.harness;
+package io.streamlake.generators.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CPU time of this process from {@code /proc/self/stat} (utime + stime), and the load average. */
+/**
+ * CPU time of this process from {@code /proc/self/stat} (utime + stime), of its JIT and GC threads,
+ * and the load average: for the benchmarks (this one, and the Beam-vs-native harness in {@code bench/}).
+ */
 public final class ProcStat {
   private ProcStat() {}
 
@@ -45,7 +48,7 @@ public final class ProcStat {
         double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLK_TCK;
         if (name.contains("Compiler")) {
           jit += seconds;
-        } else if (name.contains("GC") || name.equals("VM Thread")) {
+        } else if (name.contains("GC") || name.startsWith("G1") || name.equals("VM Thread")) {
           gc += seconds;
         }
       }
