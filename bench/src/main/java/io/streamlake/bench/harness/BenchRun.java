@@ -1,11 +1,11 @@
 package io.streamlake.bench.harness;
 
-import io.streamlake.generators.bench.ProcStat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlake.bench.beam.BeamJobs;
 import io.streamlake.bench.nativeflink.NativeJoinJob;
 import io.streamlake.bench.nativeflink.NativeOptions;
 import io.streamlake.bench.nativeflink.NativePageViewWindowJob;
+import io.streamlake.generators.bench.ProcStat;
 import io.streamlake.schemas.Topic;
 import io.streamlake.schemas.Topics;
 import java.lang.reflect.Field;
