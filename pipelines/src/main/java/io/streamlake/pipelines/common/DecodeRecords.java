@@ -12,6 +12,8 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -21,8 +23,9 @@ import org.joda.time.Instant;
 
 /**
  * Decodes raw records of one topic into its Avro type, stamping each with its event time (from the
- * event's own field). A record that does not decode goes to {@link #failures()} as a dead letter
- * with the reason; nothing is thrown and nothing is dropped.
+ * event's own field). A record that does not decode, or whose event time a pipeline cannot carry,
+ * goes to {@link #failures()} as a dead letter with the reason; nothing is thrown and nothing is
+ * dropped.
  */
 public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
   private final Topic<T> topic;
@@ -56,6 +59,13 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
     out.get(failures).setCoder(AvroCoder.of(DeadLetter.class));
     return out;
   }
+
+  /** The earliest event time a decoded record may have: Beam's own minimum timestamp. */
+  static final java.time.Instant MIN_EVENT_TIME =
+      java.time.Instant.ofEpochMilli(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis());
+  /** The latest: the end of the global window (a later timestamp cannot be windowed at all). */
+  static final java.time.Instant MAX_EVENT_TIME =
+      java.time.Instant.ofEpochMilli(GlobalWindow.INSTANCE.maxTimestamp().getMillis());
 
   static final class DecodeFn<T extends SpecificRecord> extends DoFn<RawRecord, T> {
     private final Class<T> type;
@@ -93,8 +103,33 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
         out.get(failures).output(DeadLetters.of(record, e.getMessage(), step));
         return;
       }
+      Instant at;
+      try {
+        at = timestamp(eventTime.apply(value));
+      } catch (RuntimeException e) {
+        failed.inc();
+        out.get(failures).output(DeadLetters.of(record, "decoded, but its event time is unusable: " + e.getMessage(),
+            step));
+        return;
+      }
       ok.inc();
-      out.get(decoded).outputWithTimestamp(value, new Instant(eventTime.apply(value).toEpochMilli()));
+      out.get(decoded).outputWithTimestamp(value, at);
+    }
+
+    /**
+     * The event time as a Beam timestamp; an event time Beam cannot carry (missing, or outside {@link
+     * #MIN_EVENT_TIME} .. {@link #MAX_EVENT_TIME}, e.g. nanoseconds written into a millisecond field)
+     * is an error, so the record becomes a dead letter instead of failing the bundle over and over.
+     */
+    static Instant timestamp(java.time.Instant t) {
+      if (t == null) {
+        throw new IllegalArgumentException("no event time");
+      }
+      if (t.isBefore(MIN_EVENT_TIME) || t.isAfter(MAX_EVENT_TIME)) {
+        throw new IllegalArgumentException(t + " is outside the event times a pipeline can carry (" + MIN_EVENT_TIME
+            + " .. " + MAX_EVENT_TIME + ")");
+      }
+      return new Instant(t.toEpochMilli());
     }
 
     /** Event time comes from the event, which may be before the Kafka timestamp: allow moving back. */

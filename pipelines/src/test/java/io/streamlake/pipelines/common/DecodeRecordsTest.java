@@ -1,0 +1,75 @@
+package io.streamlake.pipelines.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlake.events.DeadLetter;
+import io.streamlake.events.ticketing.Booking;
+import io.streamlake.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.junit.jupiter.api.Test;
+
+/** Decoding: every record comes out once, decoded with its event time or as a dead letter with the reason. */
+class DecodeRecordsTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+
+  private static Booking booking(String id, Instant at) {
+    return new Booking("ev-" + id, id, "u-1", "sh-hamlet", "Hamlet", "Globe Theatre", "London", 2, 4500L, 9000L,
+        "EUR", at, "web");
+  }
+
+  private static TimestampedValue<RawRecord> raw(long offset, byte[] value) {
+    RawRecord r = new RawRecord("bookings", 0, offset, "k".getBytes(StandardCharsets.UTF_8), value, T0.toEpochMilli());
+    return TimestampedValue.of(r, org.joda.time.Instant.ofEpochMilli(T0.toEpochMilli()));
+  }
+
+  /** Emits each decoded booking's id and Beam timestamp, for the test to compare with its event time. */
+  private static final class IdAndTimestamp extends DoFn<Booking, String> {
+    @ProcessElement
+    public void process(@Element Booking b, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
+      out.output(b.getBookingId() + "@" + ts.getMillis());
+    }
+  }
+
+  @Test
+  void anEventTimeBeamCannotCarryIsADeadLetterNotACrash() {
+    // nanoseconds written into the millisecond field (a foreign producer's mistake), and the far past
+    Instant nanosAsMillis = Instant.ofEpochMilli(T0.toEpochMilli() * 1_000_000L);
+    Instant farPast = Instant.ofEpochMilli(-Long.MAX_VALUE / 2);
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PCollection<RawRecord> input = p.apply(Create.timestamped(List.of(
+        raw(1, Topics.BOOKINGS.codec().encode(booking("b-ok", T0))),
+        raw(2, Topics.BOOKINGS.codec().encode(booking("b-nanos", nanosAsMillis))),
+        raw(3, Topics.BOOKINGS.codec().encode(booking("b-past", farPast))),
+        raw(4, "not avro".getBytes(StandardCharsets.UTF_8)))));
+    DecodeRecords<Booking> decode = DecodeRecords.of(Topics.BOOKINGS, Booking::getBookedAt);
+    PCollectionTuple out = input.apply(decode);
+    Collected<String> decoded = Collected.of(out.get(decode.decoded()).apply(ParDo.of(new IdAndTimestamp())), "decoded");
+    Collected<DeadLetter> dead = Collected.of(out.get(decode.failures()), "dead");
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+
+    assertEquals(List.of("b-ok@" + T0.toEpochMilli()), decoded.get());
+    Map<Long, String> reasons = new java.util.TreeMap<>();
+    dead.get().forEach(d -> reasons.put(d.getSourceOffset(), d.getError()));
+    assertEquals(List.of(2L, 3L, 4L), List.copyOf(reasons.keySet()), "every bad record is a dead letter: " + reasons);
+    assertTrue(reasons.get(2L).contains("event time") && reasons.get(2L).contains(nanosAsMillis.toString()),
+        reasons.get(2L));
+    assertTrue(reasons.get(3L).contains("outside the event times"), reasons.get(3L));
+    Map<String, Long> counters = Preflight.counters(result);
+    assertEquals(1L, counters.get("decode:bookings_decoded"));
+    assertEquals(3L, counters.get("decode:bookings_dead_letter"));
+  }
+}
