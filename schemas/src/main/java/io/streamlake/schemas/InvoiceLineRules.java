@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * produces, and the OLTP pipeline checks every record it reads again (a producer other than the API
  * may have written it), sending a record that breaks a rule to the dead-letter topic.
  *
- * <p>Rules, by Avro field: {@code event_id} non-blank; {@code invoice_no} 1 to 32 letters, digits or
- * dashes (the Online Retail dataset: six digits, a {@code C} prefix for a cancellation, an {@code A}
- * prefix for a bad-debt adjustment); {@code line_no} from 1; {@code stock_code} 1 to 32 printable
+ * <p>Rules, by Avro field: {@code event_id} 1 to 128 printable characters, not blank; {@code
+ * invoice_no} 1 to 32 letters, digits or dashes (the Online Retail dataset: six digits, a {@code C}
+ * prefix for a cancellation, an {@code A} prefix for a bad-debt adjustment); {@code line_no} from 1; {@code stock_code} 1 to 32 printable
  * characters; {@code description} at most 500 characters; {@code quantity} not zero, and negative on a
  * cancellation; {@code unit_price_minor} not negative, but on a bad-debt adjustment; {@code
  * invoice_date} between 1990 and 2100 (no wall clock: the same record is valid whenever it is
@@ -63,8 +63,10 @@ public final class InvoiceLineRules {
   /** Every rule the line breaks; empty when it is valid. */
   public static List<Violation> check(InvoiceLine line) {
     List<Violation> out = new ArrayList<>();
-    if (line.getEventId() == null || line.getEventId().isBlank()) {
-      out.add(new Violation("event_id", "is required"));
+    String eventId = line.getEventId();
+    if (eventId == null || eventId.isBlank() || eventId.length() > 128 || !PRINTABLE.matcher(eventId).matches()) {
+      // printable: a control character (NUL above all, which PostgreSQL text cannot hold) would fail the store's write
+      out.add(new Violation("event_id", "must be 1 to 128 printable characters, got " + quote(eventId)));
     }
     String invoiceNo = line.getInvoiceNo();
     if (invoiceNo == null || !INVOICE_NO.matcher(invoiceNo).matches()) {
@@ -110,6 +112,10 @@ public final class InvoiceLineRules {
     if (s == null) {
       return "nothing";
     }
-    return "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+    String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    StringBuilder out = new StringBuilder("\"");
+    // control characters shown as escapes: the message itself must be safe to store and print
+    shown.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return out.append('"').toString();
   }
 }
