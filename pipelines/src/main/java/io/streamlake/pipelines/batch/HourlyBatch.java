@@ -263,8 +263,15 @@ public final class HourlyBatch {
   }
 
   /**
-   * Runs one hour: the pipeline, then the quarantine moves, then the swap into the warehouse. The
-   * caller holds the lock and has migrated the warehouse.
+   * Runs one hour: the pipeline, then the swap into the warehouse, then, once the swap has committed,
+   * the quarantine moves and the cleanup of other runs' silver and of staging. The caller holds the
+   * lock and has migrated the warehouse.
+   *
+   * <p>Nothing is moved or deleted in the lake before the commit: a run that fails before it leaves
+   * bronze as it was (an unreadable file is found, reported and quarantined again by the rerun) and
+   * only its own silver and staging files are discarded. A failure after the commit (a move or a
+   * cleanup) leaves the committed hour and its silver alone and says so: the run still fails (exit 1),
+   * and a rerun finishes the job.
    */
   public static Report runHour(Options options, Hour hour) {
     Instant started = Instant.now();
@@ -273,32 +280,43 @@ public final class HourlyBatch {
     List<String> topics = topics(options);
     Warehouse warehouse = Warehouse.of(options);
     HourLoader.RunInfo run = new HourLoader.RunInfo(runId, hour, started, options.getRunner().getSimpleName());
+    PipelineResult result;
+    List<QuarantineEntry> quarantine;
+    HourLoader.Loaded loaded;
+    long t0 = System.nanoTime();
+    long t2;
+    long t3;
     try {
-      long t0 = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
       build(pipeline, options, hour, runId);
-      PipelineResult result = pipeline.run();
+      result = pipeline.run();
       PipelineResult.State state = result.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("the pipeline ended " + state);
       }
-      long t1 = System.nanoTime();
-      List<QuarantineEntry> quarantine = RunFiles.readQuarantineList(root, hour, runId);
-      RunFiles.moveQuarantinedFiles(root, quarantine);
-      long t2 = System.nanoTime();
-      HourLoader.Loaded loaded = HourLoader.swap(warehouse, run, RunFiles.stagingDir(root, hour, runId),
+      quarantine = RunFiles.readQuarantineList(root, hour, runId);
+      t2 = System.nanoTime();
+      loaded = HourLoader.swap(warehouse, run, RunFiles.stagingDir(root, hour, runId),
           GoldTables.computableFrom(topics), topics, quarantine);
-      long t3 = System.nanoTime();
-      RunFiles.keepOnlyRun(root, topics, hour, runId);
-      RunFiles.deleteStaging(root, hour);
-      Timings timings = new Timings((t1 - t0) / 1e9, stagingSeconds(result), (t3 - t2) / 1e9);
-      return new Report(hour, runId, (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, loaded,
-          stats(warehouse, hour, topics), quarantine, timings);
+      t3 = System.nanoTime();
     } catch (RuntimeException e) {
       RunFiles.discardRun(root, topics, hour, runId);
       RunFiles.discardStaging(root, hour, runId);
       HourLoader.recordFailure(warehouse, run, String.valueOf(e.getMessage()));
       throw e;
+    }
+    try {
+      RunFiles.moveQuarantinedFiles(root, quarantine);
+      RunFiles.keepOnlyRun(root, topics, hour, runId);
+      RunFiles.deleteStaging(root, hour);
+      Timings timings = new Timings((t2 - t0) / 1e9, stagingSeconds(result), (t3 - t2) / 1e9);
+      return new Report(hour, runId, (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, loaded,
+          stats(warehouse, hour, topics), quarantine, timings);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("hour " + hour + " was loaded and committed by run " + runId + ", but what"
+          + " follows the commit failed (moving unreadable files to the quarantine folder, removing other runs' silver"
+          + " and the staging files, or reading the run's statistics): " + e.getMessage() + "; a rerun of the hour"
+          + " finishes it", e);
     }
   }
 

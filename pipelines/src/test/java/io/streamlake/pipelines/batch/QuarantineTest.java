@@ -72,4 +72,37 @@ class QuarantineTest {
     BatchFixtures.Run clean = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H0));
     assertEquals(HourlyBatch.OK, clean.exit(), "an hour with nothing bad: " + clean.out() + clean.err());
   }
+
+  @Test
+  void aRunThatFailsBeforeItsCommitLeavesAnUnreadableFileInBronzeForTheRerunToReport() throws Exception {
+    Path lake = BatchFixtures.lake();
+    String url = BatchFixtures.duckDb(lake, "warehouse");
+    Warehouse warehouse = new Warehouse(url, null, "NO_PASSWORD");
+    Path bookings = lake.resolve("bronze/bookings/dt=2026-03-01/hour=10");
+    Path garbage = bookings.resolve("part-garbage-00000-00-of-01.parquet");
+    Files.writeString(garbage, "PAR1 this is not parquet PAR1");
+    warehouse.migrate(HourlyBatch.MIGRATIONS);
+    // the run's load fails: one of its tables is not there
+    try (var c = warehouse.connect(); var s = c.createStatement()) {
+      s.execute("DROP INDEX gold_shop_product_hourly_hour"); // DuckDB renames no table with an index
+      s.execute("ALTER TABLE gold_shop_product_hourly RENAME TO gold_shop_product_hourly_away");
+    }
+    BatchFixtures.Run failed = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1));
+    assertEquals(HourlyBatch.FAILED, failed.exit(), failed.out() + failed.err());
+    assertTrue(Files.exists(garbage), "nothing committed, so the file stays in bronze");
+    assertFalse(Files.exists(lake.resolve("quarantine/bronze/bookings/dt=2026-03-01/hour=10/part-garbage-00000-00-of-01.parquet")));
+    assertEquals(0, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_quarantine"));
+
+    try (var c = warehouse.connect(); var s = c.createStatement()) {
+      s.execute("ALTER TABLE gold_shop_product_hourly_away RENAME TO gold_shop_product_hourly");
+      s.execute("CREATE INDEX gold_shop_product_hourly_hour ON gold_shop_product_hourly (hour)");
+    }
+    BatchFixtures.Run rerun = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1));
+    assertEquals(HourlyBatch.QUARANTINED, rerun.exit(), rerun.out() + rerun.err());
+    assertTrue(rerun.out().contains("quarantined 1 files and 0 records"), rerun.out());
+    assertFalse(Files.exists(garbage), "moved out of bronze once the hour committed");
+    assertTrue(Files.exists(lake.resolve("quarantine/bronze/bookings/dt=2026-03-01/hour=10/part-garbage-00000-00-of-01.parquet")));
+    assertEquals(1, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_quarantine"));
+    assertEquals(GoldModel.of(BatchFixtures.events(), H1, WarehouseCases.WINDOW), WarehouseRows.gold(warehouse));
+  }
 }
