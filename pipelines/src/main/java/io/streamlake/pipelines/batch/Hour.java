@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.List;
 /** One UTC hour, written {@code YYYY-MM-DDTHH} (e.g. {@code 2026-03-01T09}): the unit of the hourly batch. */
 public record Hour(Instant start) implements Comparable<Hour>, Serializable {
   private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
+  /** Strict: a day or hour that does not exist (February 30, hour 24) is refused, not moved to a nearby one. */
+  private static final DateTimeFormatter PARSE =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm").withResolverStyle(ResolverStyle.STRICT);
 
   public Hour {
     if (!start.truncatedTo(ChronoUnit.HOURS).equals(start)) {
@@ -24,8 +28,7 @@ public record Hour(Instant start) implements Comparable<Hour>, Serializable {
   /** Parses {@code YYYY-MM-DDTHH} (UTC). */
   public static Hour parse(String text) {
     try {
-      return new Hour(LocalDateTime.parse(text.strip() + ":00", DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm"))
-          .toInstant(ZoneOffset.UTC));
+      return new Hour(LocalDateTime.parse(text.strip() + ":00", PARSE).toInstant(ZoneOffset.UTC));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("'" + text + "' is not an hour; write YYYY-MM-DDTHH, e.g. 2026-03-01T09");
     }

@@ -107,6 +107,11 @@ class BatchCommandLineTest {
     assertEquals(List.of(Hour.parse("2026-12-31T23"), Hour.parse("2027-01-01T00"), Hour.parse("2027-01-01T01")),
         Hour.range(Hour.parse("2026-12-31T23"), Hour.parse("2027-01-01T01")));
     assertThrows(IllegalArgumentException.class, () -> Hour.parse("2026-03-01 09:00"));
+    // hours that do not exist are refused, not moved to a nearby hour that the run would then replace
+    for (String impossible : List.of("2026-02-30T09", "2025-02-29T00", "2026-03-01T24", "2026-13-01T00")) {
+      assertThrows(IllegalArgumentException.class, () -> Hour.parse(impossible), impossible);
+    }
+    assertEquals("2028-02-29T00", Hour.parse("2028-02-29T00").toString());
     assertThrows(IllegalArgumentException.class, () -> Hour.range(H2, H0));
   }
 
