@@ -149,6 +149,7 @@ public final class HourlyBatch {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
       hours = hours(options, clock.instant());
       topics(options);
+      Warehouse.requireNoSecret(options.getJdbcUrl(), options.getJdbcPasswordEnv());
       if (options.getPaymentWindowMinutes() < 1 || options.getPaymentWindowMinutes() > 60) {
         throw new IllegalArgumentException("--paymentWindowMinutes must be within 1..60");
       }

@@ -43,7 +43,13 @@ public final class Preflight {
       checkKafka(k.getBootstrapServers());
     }
     if (options instanceof WarehouseOptions w) {
-      Warehouse.of(w).checkReachable();
+      Warehouse warehouse;
+      try {
+        warehouse = Warehouse.of(w);
+      } catch (IllegalArgumentException e) {
+        throw new PreflightException(e.getMessage());
+      }
+      warehouse.checkReachable();
     }
   }
 

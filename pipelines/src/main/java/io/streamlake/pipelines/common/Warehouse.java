@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 
@@ -36,10 +37,32 @@ public final class Warehouse implements Serializable {
   private final String user;
   private final String passwordEnv;
 
+  /** A URL parameter that carries a secret ({@code password}, {@code sslpassword}), in any case. */
+  private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)[?&;](ssl)?password=");
+
+  /**
+   * @throws IllegalArgumentException when the URL carries a password: it would be printed in the run's
+   *     log and seen in the process list; the password comes from the environment variable named by
+   *     {@code --jdbcPasswordEnv}
+   */
   public Warehouse(String url, String user, String passwordEnv) {
+    requireNoSecret(url, passwordEnv);
     this.url = url;
     this.user = user;
     this.passwordEnv = passwordEnv;
+  }
+
+  /**
+   * Refuses a JDBC URL that carries a password, without repeating the URL (it holds the secret): the
+   * URL is printed in logs and run reports and is visible in the process list.
+   */
+  public static void requireNoSecret(String url, String passwordEnv) {
+    if (url != null && SECRET_PARAMETER.matcher(url).find()) {
+      throw new IllegalArgumentException("the warehouse JDBC URL carries a password (not repeated here); remove it"
+          + " from the URL and put it in the environment variable " + (passwordEnv == null || passwordEnv.isBlank()
+              ? "named by --jdbcPasswordEnv" : passwordEnv + " (--jdbcPasswordEnv)")
+          + ": a URL is printed in logs and seen in the process list");
+    }
   }
 
   public static Warehouse of(WarehouseOptions options) {

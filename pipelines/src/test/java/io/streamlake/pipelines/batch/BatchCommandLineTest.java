@@ -4,6 +4,7 @@ import static io.streamlake.pipelines.batch.BatchFixtures.H0;
 import static io.streamlake.pipelines.batch.BatchFixtures.H1;
 import static io.streamlake.pipelines.batch.BatchFixtures.H2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,6 +131,13 @@ class BatchCommandLineTest {
     BatchFixtures.Run topic = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--topics=bookings_fact"));
     assertEquals(HourlyBatch.USAGE, topic.exit());
     assertTrue(topic.err().contains("has no event_id"), topic.err());
+    // a password in the URL would be printed in the log: refused, and not repeated
+    BatchFixtures.Run secret = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake,
+        "jdbc:postgresql://127.0.0.1:5432/w?user=loader&Password=s3cret-value", "--hour=" + H0));
+    assertEquals(HourlyBatch.USAGE, secret.exit());
+    assertTrue(secret.err().contains("carries a password") && secret.err().contains("STREAMLAKE_JDBC_PASSWORD"),
+        secret.err());
+    assertFalse((secret.out() + secret.err()).contains("s3cret-value"), secret.out() + secret.err());
   }
 
   @Test
