@@ -3,6 +3,7 @@ package io.streamlake.pipelines.lake;
 import io.streamlake.events.DeadLetter;
 import io.streamlake.schemas.Topic;
 import io.streamlake.schemas.Topics;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -35,9 +36,23 @@ public final class LakeLayout {
   private static final DateTimeFormatter DT = DateTimeFormatter.ofPattern("yyyy-MM-dd");
   private static final DateTimeFormatter HH = DateTimeFormatter.ofPattern("HH");
 
-  /** The lake root as a Beam resource spec: URIs as given, local paths made absolute, no trailing slash. */
+  /**
+   * The lake root as a Beam resource spec: URIs as given, local paths made absolute, no trailing slash.
+   * A {@code file:} URI becomes its local path, the form Beam's local filesystem gives back when it
+   * lists files (kept as a URI, paths built on it left the lake: {@code ./file:/...}).
+   */
   public static String root(String lakeRoot) {
-    String root = lakeRoot.contains("://") ? lakeRoot : Path.of(lakeRoot).toAbsolutePath().normalize().toString();
+    String root;
+    if (lakeRoot.regionMatches(true, 0, "file:", 0, 5)) {
+      try {
+        root = Path.of(URI.create(lakeRoot)).toAbsolutePath().normalize().toString();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--lakeRoot " + lakeRoot + " is not a local file URI (file:///path/to/lake): "
+            + e.getMessage(), e);
+      }
+    } else {
+      root = lakeRoot.contains("://") ? lakeRoot : Path.of(lakeRoot).toAbsolutePath().normalize().toString();
+    }
     while (root.endsWith("/") && root.length() > 1) {
       root = root.substring(0, root.length() - 1);
     }

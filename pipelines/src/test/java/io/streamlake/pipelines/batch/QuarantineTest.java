@@ -97,9 +97,14 @@ class QuarantineTest {
       s.execute("ALTER TABLE gold_shop_product_hourly_away RENAME TO gold_shop_product_hourly");
       s.execute("CREATE INDEX gold_shop_product_hourly_hour ON gold_shop_product_hourly (hour)");
     }
-    BatchFixtures.Run rerun = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1));
+    // the rerun names the lake by its file: URI, which must mean the same folder
+    List<String> asUri = new java.util.ArrayList<>(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1));
+    asUri.replaceAll(a -> a.startsWith("--lakeRoot=") ? "--lakeRoot=" + lake.toUri() : a);
+    BatchFixtures.Run rerun = BatchFixtures.cli(asUri);
     assertEquals(HourlyBatch.QUARANTINED, rerun.exit(), rerun.out() + rerun.err());
     assertTrue(rerun.out().contains("quarantined 1 files and 0 records"), rerun.out());
+    assertTrue(Files.isDirectory(lake.resolve("silver/bookings/dt=2026-03-01/hour=10")), "silver is in the lake");
+    assertFalse(Files.exists(Path.of("file:")), "nothing under ./file:");
     assertFalse(Files.exists(garbage), "moved out of bronze once the hour committed");
     assertTrue(Files.exists(lake.resolve("quarantine/bronze/bookings/dt=2026-03-01/hour=10/part-garbage-00000-00-of-01.parquet")));
     assertEquals(1, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_quarantine"));

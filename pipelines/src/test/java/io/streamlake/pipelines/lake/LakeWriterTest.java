@@ -141,6 +141,8 @@ class LakeWriterTest {
     assertEquals(120, o.getCloseFilesEverySeconds());
     assertEquals("gs://bucket/lake", LakeLayout.root(o.getLakeRoot()));
     assertTrue(LakeLayout.root("rel/lake/").startsWith("/"));
+    assertEquals("/tmp/lake", LakeLayout.root("file:///tmp/lake/"));
+    assertEquals("/tmp/lake", LakeLayout.root("file:/tmp/lake"));
     assertTrue(Files.exists(Path.of("/")));
   }
 }
