@@ -71,7 +71,12 @@ import org.joda.time.Instant;
  *       output;
  *   <li>a payment whose booking has not arrived by {@code paid_at + allowedLateness}, or that falls
  *       outside its booking's window, is an orphan, emitted with the reason;
- *   <li>a booking id or payment id seen twice is a duplicate: counted, result unchanged.
+ *   <li>a booking id or payment id seen twice is a duplicate: counted, result unchanged;
+ *   <li>in streaming, a booking that arrives when the watermark is past its close (as far as the join
+ *       can tell: the latest timer it fired, for any key) goes to the late output: once its closed
+ *       marker has expired it cannot be told from a copy of a decided booking, which must not be
+ *       decided again. (A bounded input has no late data, and a batch runner may fire one key's timers
+ *       before it reads another key's elements, so there the bound would mean nothing.)
  * </ul>
  *
  * State per key is cleared by event-time timers, so it stays bounded however long the job runs.
@@ -104,9 +109,13 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
         MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(RawUnionValue.class)))
             .via(p -> KV.of(p.getBookingId(), new RawUnionValue(1, p))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), union));
-    PCollectionTuple out = PCollectionList.of(bookings).and(payments)
-        .apply("MergeSides", Flatten.pCollections())
-        .apply("JoinWithPayments", ParDo.of(new JoinFn(paymentWindow, allowedLateness))
+    PCollection<KV<String, RawUnionValue>> merged = PCollectionList.of(bookings).and(payments)
+        .apply("MergeSides", Flatten.pCollections());
+    // only a streaming (unbounded) input has one watermark for every key: a batch runner may run each
+    // key's timers at the end of that key, long before it reads the elements of the next
+    boolean streaming = merged.isBounded() == PCollection.IsBounded.UNBOUNDED;
+    PCollectionTuple out = merged
+        .apply("JoinWithPayments", ParDo.of(new JoinFn(paymentWindow, allowedLateness, streaming))
             .withOutputTags(FACTS, TupleTagList.of(ORPHANS).and(LATE)));
     out.get(FACTS).setCoder(AvroCoder.of(BookingFact.class));
     out.get(ORPHANS).setCoder(KvCoder.of(AvroCoder.of(Payment.class), StringUtf8Coder.of()));
@@ -214,9 +223,28 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
     private final Counter keysOpened = Metrics.counter("join_state", "keys_opened");
     private final Counter keysReleased = Metrics.counter("join_state", "keys_released");
 
-    JoinFn(Duration window, Duration lateness) {
+    /**
+     * The latest time a timer of this instance fired at, any key: its input watermark had reached it
+     * (a {@code DoFn} cannot read the watermark). A lower bound that only rises; it starts again from
+     * nothing in a new instance (a restart), where only the key's own state tells what is late.
+     */
+    private transient long firedUpTo;
+    /** Whether {@link #firedUpTo} bounds the watermark of every key: streaming input only. */
+    private final boolean firedBoundsEveryKey;
+
+    JoinFn(Duration window, Duration lateness, boolean streaming) {
       this.window = window;
       this.lateness = lateness;
+      this.firedBoundsEveryKey = streaming;
+    }
+
+    @Setup
+    public void setup() {
+      firedUpTo = Long.MIN_VALUE;
+    }
+
+    private void fired(Instant at) {
+      firedUpTo = Math.max(firedUpTo, at.getMillis());
     }
 
     @ProcessElement
@@ -240,6 +268,16 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
       if (value instanceof Booking b) {
         if (booking != null) {
           duplicate.inc();
+          return;
+        }
+        long closesAt = b.getBookedAt().toEpochMilli() + window.getMillis() + lateness.getMillis();
+        if (firedBoundsEveryKey && closesAt <= firedUpTo) {
+          // the watermark is past this booking's close: its key's closed marker may be gone already, so
+          // it cannot be told from a copy of a decided booking; deciding it again (UNPAID, as its payments
+          // were settled without it) would overwrite the fact. Kept on the late output instead
+          late.inc();
+          out.get(LATE).output(lateLetter(value, "booking " + element.getKey() + " arrived after its close (booked_at"
+              + " + payment window + allowed lateness) had passed"));
           return;
         }
         List<Payment> kept = new ArrayList<>();
@@ -304,8 +342,9 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
     }
 
     @OnTimer("decide")
-    public void onDecide(MultiOutputReceiver out, @StateId("slot") ValueState<Slot> slotState,
+    public void onDecide(OnTimerContext ctx, MultiOutputReceiver out, @StateId("slot") ValueState<Slot> slotState,
         @StateId("payments") BagState<Payment> paymentsState) {
+      fired(ctx.fireTimestamp());
       Slot slot = slotState.read();
       if (slot != null && slot.booking() != null) {
         Slot after = maybeEmit(out, slot, read(paymentsState), true);
@@ -318,6 +357,7 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
     @OnTimer("close")
     public void onClose(OnTimerContext ctx, @StateId("slot") ValueState<Slot> slotState,
         @StateId("payments") BagState<Payment> paymentsState, @TimerId("expire") Timer expire) {
+      fired(ctx.fireTimestamp());
       Slot slot = slotState.read();
       BookingFact last = slot == null ? null : slot.emitted();
       if (last != null) {
@@ -333,14 +373,16 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
     }
 
     @OnTimer("expire")
-    public void onExpire(@StateId("slot") ValueState<Slot> slotState) {
+    public void onExpire(OnTimerContext ctx, @StateId("slot") ValueState<Slot> slotState) {
+      fired(ctx.fireTimestamp());
       slotState.clear();
       keysReleased.inc();
     }
 
     @OnTimer("orphan")
-    public void onOrphan(MultiOutputReceiver out, @StateId("slot") ValueState<Slot> slotState,
+    public void onOrphan(OnTimerContext ctx, MultiOutputReceiver out, @StateId("slot") ValueState<Slot> slotState,
         @StateId("payments") BagState<Payment> paymentsState) {
+      fired(ctx.fireTimestamp());
       Slot slot = slotState.read();
       if (slot == null || slot.booking() != null || slot.closed()) {
         // the booking came (its payments are handled with it), or they were already settled

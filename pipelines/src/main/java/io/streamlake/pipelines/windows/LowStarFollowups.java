@@ -52,7 +52,9 @@ import org.joda.time.Instant;
  * updates it (emitted again; the table upserts by rating). Then the rating closes and is counted as
  * {@code followup} or {@code no_followup}; a rating for a closed period goes to the late output.
  * Views leave the state when no open or still acceptable rating can match them, and an idle user's
- * state is cleared after {@code retention}: state stays bounded.
+ * state is cleared after {@code retention}: state stays bounded. In streaming, a rating of a user
+ * whose state was cleared is still told late by the latest timer the step fired for any user (a lower
+ * bound of the watermark), except in a new instance that has fired none yet (after a restart).
  *
  * <p>Input: a tuple of {@link #RATINGS} and {@link #VIEWS}. Output: {@link #FOLLOWUPS} and
  * {@link #LATE}. Counters, namespace {@code low_star_followups}: {@code not_low} (rating records of
@@ -87,9 +89,11 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
         .apply("KeepLowRatings", ParDo.of(new KeyLowRatingsFn(starsBelow))).setCoder(keyed);
     PCollection<KV<String, RawUnionValue>> views = input.get(VIEWS)
         .apply("KeyViewsByUser", ParDo.of(new KeyViewsFn())).setCoder(keyed);
-    PCollectionTuple out = PCollectionList.of(ratings).and(views)
-        .apply("MergeRatingsAndViews", Flatten.pCollections())
-        .apply("CorrelateByUser", ParDo.of(new FollowupFn(window, allowedLateness, retention))
+    PCollection<KV<String, RawUnionValue>> merged = PCollectionList.of(ratings).and(views)
+        .apply("MergeRatingsAndViews", Flatten.pCollections());
+    PCollectionTuple out = merged
+        .apply("CorrelateByUser", ParDo.of(new FollowupFn(window, allowedLateness, retention,
+            merged.isBounded() == PCollection.IsBounded.UNBOUNDED))
             .withOutputTags(FOLLOWUPS, TupleTagList.of(LATE)));
     out.get(FOLLOWUPS).setCoder(AvroCoder.of(LowStarFollowup.class));
     out.get(LATE).setCoder(AvroCoder.of(DeadLetter.class));
@@ -183,10 +187,28 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
     private final Counter keysOpened = Metrics.counter(NAME, "keys_opened");
     private final Counter keysReleased = Metrics.counter(NAME, "keys_released");
 
-    FollowupFn(Duration window, Duration lateness, Duration retention) {
+    /**
+     * The latest time a timer of this instance fired at, any user: the watermark had reached it. A user
+     * whose state was released knows nothing of its own; this bound still tells that a rating of theirs
+     * is late. It starts again from nothing in a new instance (a restart).
+     */
+    private transient long firedUpTo;
+    /**
+     * Whether {@link #firedUpTo} bounds the watermark of every user: streaming input only (a batch
+     * runner may fire one user's timers before it reads another user's events).
+     */
+    private final boolean firedBoundsEveryUser;
+
+    FollowupFn(Duration window, Duration lateness, Duration retention, boolean streaming) {
       this.window = window.getMillis();
       this.lateness = lateness.getMillis();
       this.retention = Math.max(1, retention.getMillis());
+      this.firedBoundsEveryUser = streaming;
+    }
+
+    @Setup
+    public void setup() {
+      firedUpTo = Long.MIN_VALUE;
     }
 
     @ProcessElement
@@ -195,7 +217,7 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
         @StateId("seen") ValueState<Long> seenState, @StateId("timerAt") ValueState<Long> timerAt,
         @TimerId("tick") Timer tick) {
       Long seen = seenState.read();
-      long watermark = seen == null ? Long.MIN_VALUE : seen;
+      long watermark = Math.max(seen == null ? Long.MIN_VALUE : seen, firedBoundsEveryUser ? firedUpTo : Long.MIN_VALUE);
       Object value = element.getValue().getValue();
       long deadline;
       if (value instanceof StarRating r) {
@@ -267,6 +289,7 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
         @StateId("seen") ValueState<Long> seenState, @StateId("timerAt") ValueState<Long> timerAt,
         @TimerId("tick") Timer tick) {
       long now = ctx.fireTimestamp().getMillis();
+      firedUpTo = Math.max(firedUpTo, now);
       Long seen = seenState.read();
       long previous = seen == null ? Long.MIN_VALUE : seen;
       List<StarRating> ratings = new ArrayList<>();

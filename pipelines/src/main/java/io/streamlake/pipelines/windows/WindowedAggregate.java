@@ -65,9 +65,12 @@ import org.joda.time.Instant;
  * until the end, so that every window of the run is open at once, stays linear. An event the first
  * step lets through does not meet a closed window in the second: the second step's watermark is never
  * ahead of the first's, and every window that held data is a deadline of the first step's timer.
- * When a group has had no open window for {@code retention}, its state is cleared. (A record for a
- * window that never held data and whose deadline the watermark passed since the group's last timer
- * opens that window and is emitted as its row; it is not lost either way.)
+ * When a group has had no open window for {@code retention}, its state is cleared; an event for one
+ * of its old windows is still told late, in streaming, by the latest timer the step fired for any
+ * group (also a lower bound of the watermark), except in a new instance that has fired none yet
+ * (after a restart).
+ * (A record for a window that never held data and whose deadline the watermark passed since the
+ * timers last fired opens that window and is emitted as its row; it is not lost either way.)
  *
  * <p>Counters, namespace {@link Aggregation#name()}: {@code rows} (on-time rows), {@code row_updates}
  * (rows re-emitted for late data), {@code late}, {@code duplicate} (same event id twice in a window),
@@ -151,7 +154,8 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
         .apply("KeyByGroup", ParDo.of(new KeyByGroupFn<>(aggregation)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(eventClass)))
         .apply("ClassifyLateness", ParDo.of(new ClassifyFn<>(aggregation, size, allowedLateness, retention,
-            onTime, late, step)).withOutputTags(onTime, TupleTagList.of(late)));
+            onTime, late, step, input.isBounded() == PCollection.IsBounded.UNBOUNDED))
+            .withOutputTags(onTime, TupleTagList.of(late)));
     PCollection<R> windowRows = classified.get(onTime)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(eventClass)))
         .apply("AggregateWindows", ParDo.of(new AggregateFn<>(aggregation, size, allowedLateness)))
@@ -215,10 +219,23 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
     private final Counter lateOut;
     private final Counter keysOpened;
     private final Counter keysReleased;
+    /**
+     * The latest time a timer of this instance fired at, any group: the watermark had reached it. A
+     * group whose state was released (no open window for the retention) knows nothing of its own; this
+     * bound still tells that an event for one of its old windows is late. It starts again from nothing
+     * in a new instance (a restart).
+     */
+    private transient long firedUpTo;
+    /**
+     * Whether {@link #firedUpTo} bounds the watermark of every group: streaming input only (a batch
+     * runner may fire one group's timers before it reads another group's events).
+     */
+    private final boolean firedBoundsEveryGroup;
 
     ClassifyFn(Aggregation<T, R> aggregation, Duration size, Duration lateness, Duration retention,
-        TupleTag<KV<String, T>> onTimeTag, TupleTag<DeadLetter> lateTag, String step) {
+        TupleTag<KV<String, T>> onTimeTag, TupleTag<DeadLetter> lateTag, String step, boolean streaming) {
       this.aggregation = aggregation;
+      this.firedBoundsEveryGroup = streaming;
       this.size = size.getMillis();
       this.lateness = lateness.getMillis();
       this.retention = Math.max(1, retention.getMillis());
@@ -231,6 +248,11 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
       this.keysReleased = Metrics.counter(ns, "keys_released");
     }
 
+    @Setup
+    public void setup() {
+      firedUpTo = Long.MIN_VALUE;
+    }
+
     @ProcessElement
     public void process(@Element KV<String, T> element, MultiOutputReceiver out,
         @StateId("open") ValueState<List<Long>> openState, @StateId("seen") ValueState<Long> seenState,
@@ -240,7 +262,7 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
       long start = windowStart(aggregation.eventTimeOf(event).toEpochMilli(), size);
       long end = start + size;
       Long seen = seenState.read();
-      long watermark = seen == null ? Long.MIN_VALUE : seen;
+      long watermark = Math.max(seen == null ? Long.MIN_VALUE : seen, firedBoundsEveryGroup ? firedUpTo : Long.MIN_VALUE);
       if (end + lateness <= watermark) {
         lateOut.inc();
         out.get(lateTag).output(DeadLetters.of(aggregation.topic().name(), aggregation.topic().codec().encode(event),
@@ -274,6 +296,7 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
         @StateId("seen") ValueState<Long> seenState, @StateId("timerAt") ValueState<Long> timerAt,
         @TimerId("tick") Timer tick) {
       long now = ctx.fireTimestamp().getMillis();
+      firedUpTo = Math.max(firedUpTo, now);
       List<Long> open = openState.read();
       if (open == null || open.isEmpty()) {
         // nothing open for the retention period: forget the group

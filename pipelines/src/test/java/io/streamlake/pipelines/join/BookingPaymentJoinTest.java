@@ -37,7 +37,20 @@ class BookingPaymentJoinTest {
 
   /** Runs the join (decode + join) over one TestStream of raw records of both topics. */
   private static Run run(TestStream<RawRecord> events) {
-    Pipeline p = Pipeline.create(options());
+    return run(events, false);
+  }
+
+  /**
+   * @param oneThread one Direct runner thread, so one instance of each step: a step tells late data of
+   *     a key without state by the timers its instance fired, which on the Direct runner's threads
+   *     may be another instance's (on Flink one instance holds a subtask's keys)
+   */
+  private static Run run(TestStream<RawRecord> events, boolean oneThread) {
+    var options = options();
+    if (oneThread) {
+      options.as(org.apache.beam.runners.direct.DirectOptions.class).setTargetParallelism(1);
+    }
+    Pipeline p = Pipeline.create(options);
     PCollection<RawRecord> all = p.apply("Events", events);
     BookingJoinPipeline.Outputs out = BookingJoinPipeline.join(
         all.apply("OnlyBookings", Filter.by((RawRecord r) -> r.topic().equals("bookings"))),
@@ -201,6 +214,25 @@ class BookingPaymentJoinTest {
     assertEquals("payments", late.getSourceTopic());
     assertTrue(late.getError().startsWith("late:"), late.getError());
     assertEquals(1, r.counter("late"));
+  }
+
+  @Test
+  void aCopyOfABookingAfterItsClosedMarkerExpiredIsLateAndTheFactStays() {
+    // closes at +20 min, its marker expires at +35 min; the copy (a redelivery, a replayed topic) comes at +60 min
+    Run r = run(stream()
+        .addElements(raw(booking("b1", minutes(0))))
+        .addElements(raw(payment("p1", "b1", PaymentStatus.SUCCESS, 1, minutes(5))))
+        .advanceWatermarkTo(wm(minutes(60)))
+        .addElements(raw(booking("b1", minutes(0))))
+        .advanceWatermarkToInfinity(), true);
+    assertEquals(List.of(BookingStatus.PAID), r.facts.get().stream().map(BookingFact::getStatus).toList(),
+        "decided once, not again as UNPAID");
+    assertEquals(1, r.late.get().size(), "kept on the late output");
+    assertEquals("bookings", r.late.get().get(0).getSourceTopic());
+    assertTrue(r.late.get().get(0).getError().contains("arrived after its close"), r.late.get().get(0).getError());
+    assertEquals(1, r.counter("late"));
+    assertEquals(1, r.counter("paid"));
+    assertEquals(0, r.counter("unpaid"));
   }
 
   @Test

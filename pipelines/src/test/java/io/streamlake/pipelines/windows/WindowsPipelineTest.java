@@ -44,7 +44,20 @@ class WindowsPipelineTest {
 
   /** Runs decode + every computation over one TestStream of raw records (topics and reference files). */
   private static Run run(TestStream<RawRecord> events) {
-    Pipeline p = Pipeline.create(options());
+    return run(events, false);
+  }
+
+  /**
+   * @param oneThread one Direct runner thread, so one instance of each step: a step tells late data of
+   *     a key without state by the timers its instance fired, which on the Direct runner's threads
+   *     may be another instance's (on Flink one instance holds a subtask's keys)
+   */
+  private static Run run(TestStream<RawRecord> events, boolean oneThread) {
+    var options = options();
+    if (oneThread) {
+      options.as(org.apache.beam.runners.direct.DirectOptions.class).setTargetParallelism(1);
+    }
+    Pipeline p = Pipeline.create(options);
     PCollection<RawRecord> all = p.apply("Events", events);
     WindowsPipeline.Outputs out = WindowsPipeline.analyze(WindowsFixtures.sources(all), options());
     Run run = new Run(Collected.of(out.pageViewStats(), "views"), Collected.of(out.latencyAlerts(), "latency"),
@@ -206,6 +219,37 @@ class WindowsPipelineTest {
     assertEquals(1, r.counter("pageviews_by_method_5m:late"));
     assertEquals(1, r.counter("low_star_followups:late"));
     assertEquals(List.of("r1"), r.followups.get().stream().map(LowStarFollowup::getRatingEventId).toList());
+  }
+
+  @Test
+  void aLateEventForAGroupWhoseStateWasReleasedIsStillLate() {
+    // GET's window [10:00, 10:05) closes at 10:10; an hour later (the retention) GET's state is released
+    Run r = run(stream()
+        .addElements(raw(view("v1", "u-1", HttpMethod.GET, 200, 100, minutes(1))),
+            raw(view("v2", "u-1", HttpMethod.GET, 200, 100, minutes(2))))
+        .advanceWatermarkTo(wm(minutes(180)))
+        .addElements(raw(view("v3", "u-1", HttpMethod.GET, 200, 100, minutes(3))))
+        .advanceWatermarkToInfinity(), true);
+    assertEquals(1, r.counter("pageviews_by_method_5m:keys_released"), "the group's state was released");
+    assertEquals(List.of(2L), r.rows(HttpMethod.GET).stream().map(PageViewStats::getViews).toList(),
+        "the window's row is not replaced by a row of the late view alone");
+    assertEquals(1, r.counter("pageviews_by_method_5m:late"));
+    assertEquals(List.of("pageviews"), r.late.get().stream().map(DeadLetter::getSourceTopic).toList());
+  }
+
+  @Test
+  void aLateRatingOfAUserWhoseStateWasReleasedIsStillLate() {
+    // u-1's rating at 10:00 is decided at 10:10 and closes at 10:15; an hour later u-1's state is released
+    Run r = run(stream()
+        .addElements(raw(rating("r1", "u-1", 1, minutes(0))), raw(view("v1", "u-1", "/help", minutes(3))))
+        .advanceWatermarkTo(wm(minutes(180)))
+        .addElements(raw(rating("r0", "u-1", 2, minutes(1))))
+        .advanceWatermarkToInfinity(), true);
+    assertEquals(1, r.counter("low_star_followups:keys_released"), "the user's state was released");
+    assertEquals(1, r.counter("low_star_followups:late"));
+    assertEquals(0, r.counter("low_star_followups:no_followup"), "not decided as a rating without views");
+    assertEquals(List.of("r1"), r.followups.get().stream().map(LowStarFollowup::getRatingEventId).toList());
+    assertEquals(List.of("ratings"), r.late.get().stream().map(DeadLetter::getSourceTopic).toList());
   }
 
   @Test
