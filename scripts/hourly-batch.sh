@@ -24,10 +24,22 @@ export SPARK_LOCAL_IP=127.0.0.1
 
 printf '=== %s start pid %s: %s\n' "$(date -u +%FT%TZ)" "$$" "$*" >>"$LOG"
 set +e
+# the JVM runs in the background, its output through tee into the log, and an INT or TERM sent to this
+# script is passed on to it: a background job ignores Ctrl-C, and a batch left running after its
+# script was stopped would keep the lock and the warehouse file
 # shellcheck disable=SC2086 # option lists
 java ${PIPELINE_JAVA_OPTS:--Xmx2g} $SPARK_JAVA_OPTS -cp "$CP" io.streamlake.pipelines.batch.HourlyBatch \
-  --lockFile="$LOCK" "$@" 2>&1 | tee -a "$LOG"
-rc=${PIPESTATUS[0]}
+  --lockFile="$LOCK" "$@" > >(tee -a "$LOG") 2>&1 &
+batch=$!
+trap 'kill -TERM "$batch" 2>/dev/null' INT TERM
+wait "$batch"
+rc=$?
+while kill -0 "$batch" 2>/dev/null; do # wait returned early, for a signal: wait for the JVM to end
+  wait "$batch"
+  rc=$?
+done
+trap - INT TERM
+wait # tee's last lines
 set -e
 case "$rc" in
   0) what="done" ;;
