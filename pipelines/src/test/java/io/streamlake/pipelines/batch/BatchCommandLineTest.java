@@ -38,6 +38,17 @@ class BatchCommandLineTest {
       assertTrue(run.err().contains("not starting"), run.err());
       assertTrue(RunLock.holder(lake.resolve("batch.lock")).startsWith("pid " + ProcessHandle.current().pid()),
           "the refused run left the holder's note alone");
+      // and the lock itself: another process is still refused (closing a file drops the process's locks on it)
+      Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), lake.resolve("batch.lock").toString())
+          .redirectErrorStream(true).start();
+      try {
+        BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("busy", out.readLine(), "the refused run in this JVM released the lock");
+      } finally {
+        other.destroy();
+        other.waitFor(30, TimeUnit.SECONDS);
+      }
     }
   }
 
