@@ -264,13 +264,14 @@ public final class HourlyBatch {
   }
 
   /**
-   * Runs one hour: the pipeline, then the swap into the warehouse, then, once the swap has committed,
-   * the quarantine moves and the cleanup of other runs' silver and of staging. The caller holds the
+   * Runs one hour: the pipeline (silver and the gold rows into the run's staging folder), then the
+   * swap into the warehouse, then, once the swap has committed, the quarantine moves, the run's silver
+   * published in place of the hour's ({@link RunFiles#publishSilver}) and the staging cleanup. The caller holds the
    * lock and has migrated the warehouse.
    *
-   * <p>Nothing is moved or deleted in the lake before the commit: a run that fails before it leaves
-   * bronze as it was (an unreadable file is found, reported and quarantined again by the rerun) and
-   * only its own silver and staging files are discarded. A failure after the commit (a move or a
+   * <p>Nothing is moved or deleted in the lake before the commit: a run that fails (or crashes) before
+   * it leaves bronze and silver as they were (an unreadable file is found, reported and quarantined
+   * again by the rerun) and only its own staging files are discarded. A failure after the commit (a move or a
    * cleanup) leaves the committed hour and its silver alone and says so: the run still fails (exit 1),
    * and a rerun finishes the job.
    */
@@ -301,22 +302,21 @@ public final class HourlyBatch {
           GoldTables.computableFrom(topics), topics, quarantine);
       t3 = System.nanoTime();
     } catch (RuntimeException e) {
-      RunFiles.discardRun(root, topics, hour, runId);
-      RunFiles.discardStaging(root, hour, runId);
+      RunFiles.discardStaging(root, hour, runId); // its silver files too: they wait there for the commit
       HourLoader.recordFailure(warehouse, run, String.valueOf(e.getMessage()));
       throw e;
     }
     try {
       RunFiles.moveQuarantinedFiles(root, quarantine);
-      RunFiles.keepOnlyRun(root, topics, hour, runId);
+      RunFiles.publishSilver(root, topics, hour, runId);
       RunFiles.deleteStaging(root, hour);
       Timings timings = new Timings((t2 - t0) / 1e9, stagingSeconds(result), (t3 - t2) / 1e9);
       return new Report(hour, runId, (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, loaded,
           stats(warehouse, hour, topics), quarantine, timings);
     } catch (RuntimeException e) {
       throw new IllegalStateException("hour " + hour + " was loaded and committed by run " + runId + ", but what"
-          + " follows the commit failed (moving unreadable files to the quarantine folder, removing other runs' silver"
-          + " and the staging files, or reading the run's statistics): " + e.getMessage() + "; a rerun of the hour"
+          + " follows the commit failed (moving unreadable files to the quarantine folder, replacing the hour's silver"
+          + " with the run's, removing the staging files, or reading the run's statistics): " + e.getMessage() + "; a rerun of the hour"
           + " finishes it", e);
     }
   }

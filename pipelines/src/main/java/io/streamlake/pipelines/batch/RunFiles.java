@@ -136,14 +136,38 @@ public final class RunFiles {
     }
   }
 
-  /** After a successful load: removes the hour's silver files of every other run. */
-  public static int keepOnlyRun(String root, Collection<String> topics, Hour hour, String runId) {
-    return deleteSilver(root, topics, hour, name -> !name.startsWith("part-" + runId + "-"));
+  /** The name in the run's staging folder of a silver file of a topic: {@code silver.TOPIC.NAME}. */
+  static String stagedSilverName(String topic, String name) {
+    return "silver." + topic + "." + name;
   }
 
-  /** After a failed run: removes the silver files this run wrote, so the previous load's stay the hour's. */
-  public static int discardRun(String root, Collection<String> topics, Hour hour, String runId) {
-    return deleteSilver(root, topics, hour, name -> name.startsWith("part-" + runId + "-"));
+  /**
+   * After a successful load: makes the run's silver files, written into its staging folder, the hour's
+   * silver. First every other run's silver files of the hour are removed, then the run's are moved in:
+   * a reader of silver never sees two runs of an hour (a run that fails or crashes before its commit
+   * never touched silver). Returns how many files it moved.
+   */
+  public static int publishSilver(String root, Collection<String> topics, Hour hour, String runId) {
+    deleteSilver(root, topics, hour, name -> !name.startsWith("part-" + runId + "-"));
+    List<ResourceId> from = new ArrayList<>();
+    List<ResourceId> to = new ArrayList<>();
+    for (String topic : topics) {
+      String prefix = stagedSilverName(topic, "");
+      for (ResourceId f : match(stagingDir(root, hour, runId) + "/" + prefix + "*.parquet")) {
+        from.add(f);
+        to.add(FileSystems.matchNewResource(LakeLayout.hourDir(root, LakeLayout.SILVER, topic, hour.start()) + "/"
+            + f.getFilename().substring(prefix.length()), false));
+      }
+    }
+    if (from.isEmpty()) {
+      return 0;
+    }
+    try {
+      FileSystems.rename(from, to);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move the run's silver files into silver: " + e.getMessage(), e);
+    }
+    return from.size();
   }
 
   private static int deleteSilver(String root, Collection<String> topics, Hour hour, Predicate<String> which) {

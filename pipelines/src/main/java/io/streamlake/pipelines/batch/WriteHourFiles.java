@@ -32,8 +32,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The files of one batch run, each written whole by one worker after a group-by: the hour's silver
- * Parquet ({@code LAKE/silver/TOPIC/dt=.../hour=.../part-RUN-SHARD-of-N.parquet}, ParquetIO's sink) and
- * the run's quarantine list. A file is written under a temporary name and renamed when complete, and
+ * Parquet (ParquetIO's sink), written into the run's staging folder as {@code
+ * silver.TOPIC.part-RUN-SHARD-of-N.parquet} and published to {@code
+ * LAKE/silver/TOPIC/dt=.../hour=.../part-RUN-SHARD-of-N.parquet} only after the hour's load has
+ * committed ({@link RunFiles#publishSilver}), and the run's quarantine list. A file is written under a temporary name and renamed when complete, and
  * its name depends only on the run, topic and shard, so a retried bundle rewrites the same file.
  */
 public final class WriteHourFiles {
@@ -87,8 +89,8 @@ public final class WriteHourFiles {
       String topic = group.getKey().substring(0, group.getKey().lastIndexOf('/'));
       int shard = Integer.parseInt(group.getKey().substring(group.getKey().lastIndexOf('/') + 1));
       Schema schema = LakeLayout.schemaOf(topic);
-      String dir = LakeLayout.hourDir(root, LakeLayout.SILVER, topic, hour);
-      String name = String.format("part-%s-%02d-of-%02d.parquet", runId, shard, shards);
+      String dir = RunFiles.stagingDir(root, Hour.of(hour), runId);
+      String name = RunFiles.stagedSilverName(topic, String.format("part-%s-%02d-of-%02d.parquet", runId, shard, shards));
       FileIO.Sink<GenericRecord> sink = ParquetIO.sink(schema).withConfiguration(Map.of());
       writeAtomically(dir, name, channel -> {
         sink.open(channel);

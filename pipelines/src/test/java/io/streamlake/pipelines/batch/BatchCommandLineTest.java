@@ -79,8 +79,8 @@ class BatchCommandLineTest {
   void backfillStopsAtTheFirstFailedHourAndSaysWhatWasNotRun() throws Exception {
     Path lake = BatchFixtures.lake();
     String url = BatchFixtures.duckDb(lake, "warehouse");
-    // hour 1's silver folder cannot be created: a file sits where the folder should be
-    Path blocked = lake.resolve("silver/bookings/dt=2026-03-01/hour=10");
+    // hour 1's staging folder cannot be created: a file sits where the folder should be
+    Path blocked = lake.resolve("staging/dt=2026-03-01/hour=10");
     Files.createDirectories(blocked.getParent());
     Files.writeString(blocked, "in the way");
     BatchFixtures.Run run = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--from=" + H0, "--to=" + H2));
@@ -95,8 +95,37 @@ class BatchCommandLineTest {
         + " AND hour = TIMESTAMP '2026-03-01 10:00:00'"));
     assertEquals(0, WarehouseRows.count(warehouse, "SELECT count(*) FROM gold_ticketing_show_hourly"
         + " WHERE hour > TIMESTAMP '2026-03-01 09:00:00'"), "nothing of the failed or later hours was loaded");
-    assertEquals(List.of(), BatchFixtures.filesUnder(lake.resolve(RunFiles.STAGING)),
-        "the loaded hour's staging files are gone, and so are those of the failed run");
+    assertEquals(List.of(blocked), BatchFixtures.filesUnder(lake.resolve(RunFiles.STAGING)),
+        "the loaded hour's staging files are gone (only the test's blocking file is left)");
+    assertTrue(BatchFixtures.filesUnder(lake.resolve("silver")).stream().noneMatch(f -> f.toString().contains("hour=10")),
+        "the failed hour published no silver");
+  }
+
+  @Test
+  void aRunThatDiesBeforeItsCommitLeavesTheHoursSilverAsItWas() throws Exception {
+    Path lake = BatchFixtures.lake();
+    String url = BatchFixtures.duckDb(lake, "warehouse");
+    assertEquals(HourlyBatch.OK, BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1)).exit());
+    Path silver = lake.resolve("silver");
+    List<Path> loaded = BatchFixtures.filesUnder(silver);
+    assertTrue(loaded.size() >= BatchFixtures.GOLD_TOPICS.size(), loaded::toString);
+    // a second run of the hour that dies after its pipeline, before the swap: as a kill -9 would leave it
+    HourlyBatch.Options options = org.apache.beam.sdk.options.PipelineOptionsFactory
+        .fromArgs(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1).toArray(String[]::new))
+        .as(HourlyBatch.Options.class);
+    org.apache.beam.sdk.Pipeline pipeline = org.apache.beam.sdk.Pipeline.create(options);
+    HourlyBatch.build(pipeline, options, H1, "crashedrun01");
+    pipeline.run().waitUntilFinish();
+    assertEquals(loaded, BatchFixtures.filesUnder(silver), "silver holds the loaded run's files only, once");
+    assertTrue(BatchFixtures.filesUnder(lake.resolve(RunFiles.STAGING)).stream()
+        .anyMatch(f -> f.getFileName().toString().startsWith("silver.")), "the dead run's silver waits in staging");
+
+    BatchFixtures.Run rerun = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1));
+    assertEquals(HourlyBatch.OK, rerun.exit(), rerun.out() + rerun.err());
+    List<Path> after = BatchFixtures.filesUnder(silver);
+    assertEquals(loaded.size(), after.size(), "one run's files again: " + after);
+    assertTrue(after.stream().noneMatch(loaded::contains), "the rerun's files replaced the first run's");
+    assertEquals(List.of(), BatchFixtures.filesUnder(lake.resolve(RunFiles.STAGING)), "and the dead run's staging is gone");
   }
 
   @Test
