@@ -301,7 +301,8 @@ public final class HourlyBatch {
       loaded = HourLoader.swap(warehouse, run, RunFiles.stagingDir(root, hour, runId),
           GoldTables.computableFrom(topics), topics, quarantine);
       t3 = System.nanoTime();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // an Error too (out of memory): its staging files go and the run is recorded as failed, if that can be done
       RunFiles.discardStaging(root, hour, runId); // its silver files too: they wait there for the commit
       HourLoader.recordFailure(warehouse, run, String.valueOf(e.getMessage()));
       throw e;
