@@ -317,8 +317,8 @@ public final class HourlyBatch {
     } catch (RuntimeException e) {
       throw new IllegalStateException("hour " + hour + " was loaded and committed by run " + runId + ", but what"
           + " follows the commit failed (moving unreadable files to the quarantine folder, replacing the hour's silver"
-          + " with the run's, removing the staging files, or reading the run's statistics): " + e.getMessage() + "; a rerun of the hour"
-          + " finishes it", e);
+          + " with the run's, removing the staging files, or reading the run's statistics): " + e.getMessage()
+          + "; a rerun of the hour finishes it", e);
     }
   }
 
