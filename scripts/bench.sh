@@ -96,7 +96,7 @@ run_one() { # side job run-number
       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" io.streamlake.bench.harness.BenchRun "$side" "$job" \
       --bootstrapServers="$BOOTSTRAP" --topicPrefix="$PREFIX" --parallelism="$PARALLELISM" $extra >"$log" 2>&1 \
     || { tail -30 "$log" >&2; die "$job on $side failed (log: $log)"; }
-  line="$(grep '^RESULT ' "$log" | tail -1 | cut -c8-)"
+  line="$( (grep '^RESULT ' "$log" || true) | tail -1 | cut -c8-)"
   [[ -n "$line" ]] || die "$job on $side printed no result (log: $log)"
   echo "$line" >>"$RUNS"
   log "$(printf '%-7s %-6s run %d: %s' "$job" "$side" "$n" \

@@ -53,8 +53,8 @@ run() {
 
 ensure_built
 if ! "$ROOT/scripts/kafka-local.sh" status >/dev/null 2>&1; then
+  started_kafka=1 # before the start: an interrupted or failed start is stopped too (stop is safe when nothing runs)
   "$ROOT/scripts/kafka-local.sh" start
-  started_kafka=1
 fi
 BOOTSTRAP="127.0.0.1:${KAFKA_PORT:-9092}"
 CP="$(module_classpath generators)"

@@ -32,8 +32,6 @@ running_pid() {
   fi
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 write_config() {
   mkdir -p "$CONF" "$FLINK_DIR/log" "$FLINK_DIR/tmp" "$FLINK_DIR/plugins" "$FLINK_DIR/checkpoints" "$FLINK_DIR/savepoints"
   cat >"$CONF/config.yaml" <<EOF
@@ -108,9 +106,7 @@ resource_params() {
 # Starts one cluster process in the background (in the repository root, so relative paths in job options
 # mean the same on the client and in the cluster) and records its pid.
 launch() {
-  local name="$1" main="$2" pidfile="$3" cp="$4" params jvm dynamic
-  shift 4
-  params="$(resource_params "$@" "$cp")"
+  local name="$1" main="$2" pidfile="$3" cp="$4" params="$5" jvm dynamic
   jvm="$(sed -n 1p <<<"$params")"
   dynamic="$(sed -n 2p <<<"$params")"
   log "starting the $name (log: $FLINK_DIR/log/$name.log)"
@@ -137,8 +133,12 @@ start() {
   port_in_use "$RPC_PORT" && die "port $RPC_PORT is in use by another process (set FLINK_RPC_PORT)"
   cp="$(flink_cluster_classpath)"
   write_config
-  launch jobmanager "$JM_MAIN" "$JM_PIDFILE" "$cp" GET_JM_RESOURCE_PARAMS
-  launch taskmanager "$TM_MAIN" "$TM_PIDFILE" "$cp" GET_TM_RESOURCE_PARAMS
+  # both memory checks before either process starts: a failing one must not leave the other running alone
+  local jm_params tm_params
+  jm_params="$(resource_params GET_JM_RESOURCE_PARAMS "$cp")"
+  tm_params="$(resource_params GET_TM_RESOURCE_PARAMS "$cp")"
+  launch jobmanager "$JM_MAIN" "$JM_PIDFILE" "$cp" "$jm_params"
+  launch taskmanager "$TM_MAIN" "$TM_PIDFILE" "$cp" "$tm_params"
   if ! flink_rest await 120; then
     tail -20 "$FLINK_DIR/log/jobmanager.log" "$FLINK_DIR/log/taskmanager.log" "$FLINK_DIR"/log/*.out >&2 2>/dev/null || true
     stop

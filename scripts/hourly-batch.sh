@@ -22,7 +22,9 @@ cd "$ROOT"
 CP="$(module_classpath pipelines)"
 export SPARK_LOCAL_IP=127.0.0.1
 
-printf '=== %s start pid %s: %s\n' "$(date -u +%FT%TZ)" "$$" "$*" >>"$LOG"
+# the arguments as logged: a password in them (the batch refuses a JDBC URL with one) is masked
+logged_args="$(sed -E 's/((ssl)?password=)[^&;[:space:]]*/\1***/Ig' <<<"$*")"
+printf '=== %s start pid %s: %s\n' "$(date -u +%FT%TZ)" "$$" "$logged_args" >>"$LOG"
 set +e
 # the JVM runs in the background, its output through tee into the log, and an INT or TERM sent to this
 # script is passed on to it: a background job ignores Ctrl-C, and a batch left running after its

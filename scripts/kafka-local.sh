@@ -25,6 +25,9 @@ start() {
     log "Kafka already running (pid $pid) at $BOOTSTRAP"
     return 0
   fi
+  # another broker (or anything) on our ports: ours would die on bind while that one answered for it
+  port_in_use "$PORT" && die "port $PORT is in use by another process, not this script's broker (set KAFKA_PORT)"
+  port_in_use "$CPORT" && die "port $CPORT is in use by another process (set KAFKA_CONTROLLER_PORT)"
   ensure_built
   local cp
   cp="$(module_classpath devservices)"
@@ -39,9 +42,12 @@ start() {
   log "starting Kafka at $BOOTSTRAP (log: $DIR/broker.log)"
   nohup java -Xms256m -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=info -cp "$cp" \
     kafka.Kafka "$DIR/server.properties" >"$DIR/broker.log" 2>&1 &
-  echo $! >"$PIDFILE"
-  if ! java -cp "$cp" io.streamlake.devservices.LocalKafka await "$BOOTSTRAP" 60; then
+  pid=$!
+  echo "$pid" >"$PIDFILE"
+  if ! java -cp "$cp" io.streamlake.devservices.LocalKafka await "$BOOTSTRAP" 60 || ! pid_alive "$pid"; then
     tail -20 "$DIR/broker.log" >&2
+    # a broker that did not come up is stopped, so the next start does not take it for a running one
+    if pid_alive "$pid"; then stop_process Kafka "$pid" "$PIDFILE"; else rm -f "$PIDFILE"; fi
     die "Kafka did not start; see $DIR/broker.log"
   fi
   java -cp "$cp" io.streamlake.devservices.LocalKafka create-topics "$BOOTSTRAP" "${TOPIC_PREFIX:-}"

@@ -25,6 +25,8 @@ module_classpath() {
 }
 
 pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+# Whether something answers on 127.0.0.1:PORT.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Stops process PID, called NAME in messages: TERM, up to 30 s for it to end, then KILL; removes PIDFILE.
 stop_process() {
