@@ -1,6 +1,7 @@
 package io.streamlake.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,9 @@ import io.streamlake.events.retail.InvoiceLine;
 import io.streamlake.schemas.InvoiceLineRules;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -75,9 +79,16 @@ public final class InvoiceLinesParser {
   private static final DateTimeFormatter DATASET = new DateTimeFormatterBuilder()
       .appendPattern("M/d/uuuu H:mm").optionalStart().appendPattern(":ss").optionalEnd().toFormatter();
 
+  /**
+   * Strict: a value followed by more ({@code {...}{...}}, {@code {...},{...}} without brackets) and a
+   * key given twice are malformed, not read up to the first value or with the last key winning, which
+   * accepted a request while dropping part of it.
+   */
   private final ObjectMapper mapper = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
   private final ZoneId localZone;
   private final int maxErrors;
@@ -111,7 +122,14 @@ public final class InvoiceLinesParser {
         nodes.add(root);
       }
     } else {
-      String text = new String(body, StandardCharsets.UTF_8);
+      String text;
+      try {
+        // strict, as the JSON path: a lenient decoding turned bytes that are not UTF-8 into U+FFFD and kept the line
+        text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+      } catch (CharacterCodingException e) {
+        return failed(List.of(new LineError(0, null, "the body is not valid UTF-8")), 0);
+      }
       for (String raw : text.split("\n", -1)) {
         String line = raw.strip();
         if (line.isEmpty()) {
@@ -302,12 +320,12 @@ public final class InvoiceLinesParser {
         error(field, "must be a decimal number of pounds, got " + v);
         return null;
       }
-      BigDecimal minor = pounds.movePointRight(2);
-      if (minor.stripTrailingZeros().scale() > 0) {
-        error(field, "has a fraction of a penny: " + pounds.toPlainString());
-        return null;
-      }
       try {
+        BigDecimal minor = pounds.movePointRight(2); // throws for an exponent beyond the int range
+        if (minor.stripTrailingZeros().scale() > 0) {
+          error(field, "has a fraction of a penny: " + pounds.toPlainString());
+          return null;
+        }
         return minor.longValueExact();
       } catch (ArithmeticException e) {
         error(field, "is out of range: " + v);
@@ -331,8 +349,14 @@ public final class InvoiceLinesParser {
         }
         return s;
       }
-      if (v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0) {
-        return v.decimalValue().toBigInteger().toString();
+      BigDecimal number = v.isNumber() ? decimal(v) : null;
+      if (number != null && number.stripTrailingZeros().scale() <= 0) {
+        // at most 32 digits (the rules' length) before making the digits: 1e2147483647 would take forever
+        if (number.precision() - number.scale() > 32) {
+          error(field, "must be at most 32 characters, got " + v);
+          return null;
+        }
+        return number.toBigInteger().toString();
       }
       error(field, "must be a string or a whole number, got " + v);
       return null;
@@ -363,7 +387,11 @@ public final class InvoiceLinesParser {
 
     private static BigDecimal decimal(JsonNode v) {
       if (v.isNumber()) {
-        return v.isBigInteger() || v.isIntegralNumber() ? new BigDecimal(v.bigIntegerValue()) : v.decimalValue();
+        try {
+          return v.isBigInteger() || v.isIntegralNumber() ? new BigDecimal(v.bigIntegerValue()) : v.decimalValue();
+        } catch (NumberFormatException e) {
+          return null; // an infinite or NaN double
+        }
       }
       if (v.isTextual()) {
         try {

@@ -142,4 +142,41 @@ class InvoiceLinesParserTest {
     assertNull(IngestServer.format("text/csv"));
     assertNull(IngestServer.format(null));
   }
+
+  @Test
+  void aBodyWithMoreThanItsValueOrAKeyTwiceIsMalformedNotHalfRead() {
+    String one = line("536365", "");
+    String two = line("536366", "");
+    for (String body : List.of(one + two, one + "," + two, "[" + one + "] trailing")) {
+      InvoiceLinesParser.Result r = json(body);
+      assertFalse(r.ok(), body);
+      assertTrue(r.errors().get(0).message().startsWith("malformed JSON"), () -> r.errors().toString());
+    }
+    InvoiceLinesParser.Result twoOnALine = ndjson(one + two);
+    assertFalse(twoOnALine.ok(), "two objects on one NDJSON line");
+    InvoiceLinesParser.Result twice = json(line("536365", ",\"Quantity\":-6"));
+    assertFalse(twice.ok(), "Quantity given twice");
+    assertTrue(twice.errors().get(0).message().contains("Duplicate field"), () -> twice.errors().toString());
+  }
+
+  @Test
+  void anNdjsonBodyThatIsNotUtf8IsRefusedNotRewritten() {
+    byte[] latin1 = line("536365", "").replace("WHITE HANGING HEART T-LIGHT HOLDER", "CAF\u00c9 MUG")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    InvoiceLinesParser.Result r = parser.parse(latin1, InvoiceLinesParser.Format.NDJSON);
+    assertFalse(r.ok());
+    assertEquals("the body is not valid UTF-8", r.errors().get(0).message());
+    assertFalse(parser.parse(latin1, InvoiceLinesParser.Format.JSON).ok(), "as the JSON path");
+  }
+
+  @Test
+  void numbersBeyondEveryRangeAreFieldErrors() {
+    InvoiceLinesParser.Result r = json("[" + String.join(",",
+        line("536365", "").replace("\"Quantity\":6", "\"Quantity\":1e400"),
+        line("536366", "").replace("\"UnitPrice\":2.55", "\"UnitPrice\":\"1e2147483647\""),
+        line("536367", "").replace("\"UnitPrice\":2.55", "\"UnitPrice\":1e400"),
+        line("536368", "").replace("\"CustomerID\":\"17850\"", "\"CustomerID\":1e2147483647")) + "]");
+    assertFalse(r.ok());
+    assertEquals(Set.of("1:Quantity", "2:UnitPrice", "3:UnitPrice", "4:CustomerID"), fields(r), () -> r.errors().toString());
+  }
 }
