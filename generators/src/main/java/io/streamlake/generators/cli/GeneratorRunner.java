@@ -22,6 +22,12 @@ import java.util.function.BooleanSupplier;
 public final class GeneratorRunner {
   /** Records between two looks at the clock for progress when sending unpaced (a power of two). */
   private static final int CLOCK_EVERY = 256;
+  /**
+   * The longest a paced wait parks before it looks at {@code stop} and the progress line again: the
+   * next record may be minutes away (a payment due half an hour after its booking at a low rate), and
+   * Ctrl-C must not wait for it.
+   */
+  private static final long PARK_SLICE_NANOS = 200_000_000L;
 
   private final RecordSink sink;
   private final double speedup;
@@ -81,9 +87,23 @@ public final class GeneratorRunner {
       }
       if (speedup > 0) {
         long due = start + (long) (Duration.between(baseTime, release).toNanos() / speedup);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait); // pacing to the configured rate
+        boolean stopped = false;
+        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+          LockSupport.parkNanos(Math.min(wait, PARK_SLICE_NANOS)); // pacing to the configured rate
+          if (stop.getAsBoolean()) {
+            stopped = true;
+            break;
+          }
+          long now = System.nanoTime();
+          if (now >= nextProgress) {
+            printProgress(stats, sentAtLastProgress, lastProgress, now);
+            sentAtLastProgress = stats.sent();
+            lastProgress = now;
+            nextProgress = now + progressEvery.toNanos();
+          }
+        }
+        if (stopped) {
+          break; // asked to stop while waiting: this record is not sent
         }
       }
       sink.send(record);
@@ -93,11 +113,7 @@ public final class GeneratorRunner {
       }
       long now = System.nanoTime();
       if (now >= nextProgress) {
-        double rate = (stats.sent() - sentAtLastProgress) / ((now - lastProgress) / 1e9);
-        progress.printf("progress: sent=%d acked=%d rate=%.0f/s errors=%d poison=%d late=%d duplicates=%d%n",
-            stats.sent(), sink.acknowledged(), rate, sink.failed(),
-            stats.count(GeneratedRecord.Kind.POISON), stats.count(GeneratedRecord.Kind.LATE),
-            stats.count(GeneratedRecord.Kind.DUPLICATE));
+        printProgress(stats, sentAtLastProgress, lastProgress, now);
         sentAtLastProgress = stats.sent();
         lastProgress = now;
         nextProgress = now + progressEvery.toNanos();
@@ -105,5 +121,13 @@ public final class GeneratorRunner {
     }
     sink.flush();
     return stats;
+  }
+
+  private void printProgress(RunStats stats, long sentAtLastProgress, long lastProgress, long now) {
+    double rate = (stats.sent() - sentAtLastProgress) / ((now - lastProgress) / 1e9);
+    progress.printf("progress: sent=%d acked=%d rate=%.0f/s errors=%d poison=%d late=%d duplicates=%d%n",
+        stats.sent(), sink.acknowledged(), rate, sink.failed(),
+        stats.count(GeneratedRecord.Kind.POISON), stats.count(GeneratedRecord.Kind.LATE),
+        stats.count(GeneratedRecord.Kind.DUPLICATE));
   }
 }
