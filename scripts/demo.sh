@@ -11,6 +11,7 @@
 # a fresh lake and a fresh warehouse under .local/demo).
 # usage: scripts/demo.sh [--duration 2h] [--rate 1] [--runner FlinkRunner|DirectRunner|SparkRunner] [--keep-kafka]
 source "$(dirname "$0")/lib.sh"
+source "$ROOT/scripts/prereqs.sh" # what a fresh machine lacks: Java 17, Maven
 DURATION=2h
 RATE=1
 RUNNER=FlinkRunner
