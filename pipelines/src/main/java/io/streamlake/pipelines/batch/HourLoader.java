@@ -91,7 +91,7 @@ public final class HourLoader {
           }
         }
         long t1 = System.nanoTime();
-        List<DataChecks.Failure> failures = DataChecks.run(c, run.hour());
+        List<DataChecks.Failure> failures = DataChecks.run(c, run.hour(), tables);
         if (!failures.isEmpty()) {
           throw new DataChecks.DataCheckException(run.hour(), failures);
         }

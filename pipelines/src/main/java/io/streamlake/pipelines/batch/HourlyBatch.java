@@ -153,6 +153,13 @@ public final class HourlyBatch {
       if (options.getPaymentWindowMinutes() < 1 || options.getPaymentWindowMinutes() > 60) {
         throw new IllegalArgumentException("--paymentWindowMinutes must be within 1..60");
       }
+      if (options.getHour() == null && options.getTo() == null
+          && options.getPaymentWindowMinutes() > options.getSettleMinutes()) {
+        // the last complete hour's bookings may be paid after the run starts: they would count as unpaid
+        throw new IllegalArgumentException("--paymentWindowMinutes (" + options.getPaymentWindowMinutes() + ") is"
+            + " longer than --settleMinutes (" + options.getSettleMinutes() + "): the last complete hour's late"
+            + " payments would not be in the lake yet; raise --settleMinutes to at least the payment window");
+      }
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return USAGE;

@@ -190,6 +190,24 @@ class BatchCommandLineTest {
   }
 
   @Test
+  void aRunNarrowedToBookingsLoadsItsStatisticsAndLeavesTheTicketingTableAlone() {
+    Path lake = BatchFixtures.lake();
+    String url = BatchFixtures.duckDb(lake, "warehouse");
+    BatchFixtures.Run run = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1,
+        "--topics=bookings"));
+    assertEquals(HourlyBatch.OK, run.exit(), "the ticketing checks do not apply to a table the run did not rebuild: "
+        + run.out() + run.err());
+    Warehouse warehouse = new Warehouse(url, null, "NO_PASSWORD");
+    assertTrue(WarehouseRows.count(warehouse, "SELECT silver_rows FROM batch_topic_stats WHERE topic = 'bookings'") > 0);
+    assertEquals(0, WarehouseRows.count(warehouse, "SELECT count(*) FROM gold_ticketing_show_hourly"));
+    // the default hour with a payment window longer than the settle time would count late payments as missing
+    BatchFixtures.Run tooShort = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url,
+        "--paymentWindowMinutes=30"));
+    assertEquals(HourlyBatch.USAGE, tooShort.exit());
+    assertTrue(tooShort.err().contains("raise --settleMinutes"), tooShort.err());
+  }
+
+  @Test
   void anHourWithNoDataLoadsNothingAndSucceeds() {
     Path lake = BatchFixtures.tempDir("empty");
     String url = BatchFixtures.duckDb(lake, "w");
