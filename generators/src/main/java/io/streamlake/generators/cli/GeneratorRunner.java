@@ -64,9 +64,7 @@ public final class GeneratorRunner {
       }
     }
     long start = System.nanoTime();
-    long nextProgress = start + progressEvery.toNanos();
-    long sentAtLastProgress = 0;
-    long lastProgress = start;
+    Progress lines = new Progress(stats, start);
     RecordStream only = heads.size() == 1 ? heads.peek() : null;
     while (!heads.isEmpty() && !stop.getAsBoolean()) {
       RecordStream stream;
@@ -94,13 +92,7 @@ public final class GeneratorRunner {
             stopped = true;
             break;
           }
-          long now = System.nanoTime();
-          if (now >= nextProgress) {
-            printProgress(stats, sentAtLastProgress, lastProgress, now);
-            sentAtLastProgress = stats.sent();
-            lastProgress = now;
-            nextProgress = now + progressEvery.toNanos();
-          }
+          lines.at(System.nanoTime());
         }
         if (stopped) {
           break; // asked to stop while waiting: this record is not sent
@@ -111,23 +103,38 @@ public final class GeneratorRunner {
       if (speedup <= 0 && (stats.sent() & (CLOCK_EVERY - 1)) != 0) {
         continue; // unpaced: read the clock for progress every CLOCK_EVERY records, not for each
       }
-      long now = System.nanoTime();
-      if (now >= nextProgress) {
-        printProgress(stats, sentAtLastProgress, lastProgress, now);
-        sentAtLastProgress = stats.sent();
-        lastProgress = now;
-        nextProgress = now + progressEvery.toNanos();
-      }
+      lines.at(System.nanoTime());
     }
     sink.flush();
     return stats;
   }
 
-  private void printProgress(RunStats stats, long sentAtLastProgress, long lastProgress, long now) {
-    double rate = (stats.sent() - sentAtLastProgress) / ((now - lastProgress) / 1e9);
-    progress.printf("progress: sent=%d acked=%d rate=%.0f/s errors=%d poison=%d late=%d duplicates=%d%n",
-        stats.sent(), sink.acknowledged(), rate, sink.failed(),
-        stats.count(GeneratedRecord.Kind.POISON), stats.count(GeneratedRecord.Kind.LATE),
-        stats.count(GeneratedRecord.Kind.DUPLICATE));
+  /** The progress line, printed every {@code progressEvery}: what was sent, at what rate since the last line. */
+  private final class Progress {
+    private final RunStats stats;
+    private long sentAtLast;
+    private long last;
+    private long next;
+
+    Progress(RunStats stats, long start) {
+      this.stats = stats;
+      this.last = start;
+      this.next = start + progressEvery.toNanos();
+    }
+
+    /** Prints the line if it is due at {@code now} (System.nanoTime). */
+    void at(long now) {
+      if (now < next) {
+        return;
+      }
+      double rate = (stats.sent() - sentAtLast) / ((now - last) / 1e9);
+      progress.printf("progress: sent=%d acked=%d rate=%.0f/s errors=%d poison=%d late=%d duplicates=%d%n",
+          stats.sent(), sink.acknowledged(), rate, sink.failed(),
+          stats.count(GeneratedRecord.Kind.POISON), stats.count(GeneratedRecord.Kind.LATE),
+          stats.count(GeneratedRecord.Kind.DUPLICATE));
+      sentAtLast = stats.sent();
+      last = now;
+      next = now + progressEvery.toNanos();
+    }
   }
 }

@@ -16,6 +16,7 @@ import io.streamlake.events.ticketing.BookingStatus;
 import io.streamlake.events.ticketing.Payment;
 import io.streamlake.events.ticketing.PaymentStatus;
 import io.streamlake.pipelines.common.Collected;
+import io.streamlake.pipelines.common.OneThread;
 import io.streamlake.pipelines.common.Preflight;
 import io.streamlake.pipelines.common.RawRecord;
 import java.time.Duration;
@@ -40,17 +41,9 @@ class BookingPaymentJoinTest {
     return run(events, false);
   }
 
-  /**
-   * @param oneThread one Direct runner thread, so one instance of each step: a step tells late data of
-   *     a key without state by the timers its instance fired, which on the Direct runner's threads
-   *     may be another instance's (on Flink one instance holds a subtask's keys)
-   */
+  /** @param oneThread on one Direct runner thread ({@link OneThread}) */
   private static Run run(TestStream<RawRecord> events, boolean oneThread) {
-    var options = options();
-    if (oneThread) {
-      options.as(org.apache.beam.runners.direct.DirectOptions.class).setTargetParallelism(1);
-    }
-    Pipeline p = Pipeline.create(options);
+    Pipeline p = Pipeline.create(oneThread ? OneThread.of(options()) : options());
     PCollection<RawRecord> all = p.apply("Events", events);
     BookingJoinPipeline.Outputs out = BookingJoinPipeline.join(
         all.apply("OnlyBookings", Filter.by((RawRecord r) -> r.topic().equals("bookings"))),

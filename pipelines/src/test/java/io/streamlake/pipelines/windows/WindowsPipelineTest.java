@@ -28,6 +28,7 @@ import io.streamlake.events.shop.LowStarFollowup;
 import io.streamlake.events.shop.PageViewStats;
 import io.streamlake.events.shop.VipAlert;
 import io.streamlake.pipelines.common.Collected;
+import io.streamlake.pipelines.common.OneThread;
 import io.streamlake.pipelines.common.Preflight;
 import io.streamlake.pipelines.common.RawRecord;
 import java.util.List;
@@ -47,17 +48,9 @@ class WindowsPipelineTest {
     return run(events, false);
   }
 
-  /**
-   * @param oneThread one Direct runner thread, so one instance of each step: a step tells late data of
-   *     a key without state by the timers its instance fired, which on the Direct runner's threads
-   *     may be another instance's (on Flink one instance holds a subtask's keys)
-   */
+  /** @param oneThread on one Direct runner thread ({@link OneThread}) */
   private static Run run(TestStream<RawRecord> events, boolean oneThread) {
-    var options = options();
-    if (oneThread) {
-      options.as(org.apache.beam.runners.direct.DirectOptions.class).setTargetParallelism(1);
-    }
-    Pipeline p = Pipeline.create(options);
+    Pipeline p = Pipeline.create(oneThread ? OneThread.of(options()) : options());
     PCollection<RawRecord> all = p.apply("Events", events);
     WindowsPipeline.Outputs out = WindowsPipeline.analyze(WindowsFixtures.sources(all), options());
     Run run = new Run(Collected.of(out.pageViewStats(), "views"), Collected.of(out.latencyAlerts(), "latency"),
