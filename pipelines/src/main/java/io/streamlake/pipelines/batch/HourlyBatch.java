@@ -273,14 +273,14 @@ public final class HourlyBatch {
   /**
    * Runs one hour: the pipeline (silver and the gold rows into the run's staging folder), then the
    * swap into the warehouse, then, once the swap has committed, the quarantine moves, the run's silver
-   * published in place of the hour's ({@link RunFiles#publishSilver}) and the staging cleanup. The caller holds the
-   * lock and has migrated the warehouse.
+   * published in place of the hour's ({@link RunFiles#publishSilver}) and the staging cleanup. The
+   * caller holds the lock and has migrated the warehouse.
    *
    * <p>Nothing is moved or deleted in the lake before the commit: a run that fails (or crashes) before
    * it leaves bronze and silver as they were (an unreadable file is found, reported and quarantined
-   * again by the rerun) and only its own staging files are discarded. A failure after the commit (a move or a
-   * cleanup) leaves the committed hour and its silver alone and says so: the run still fails (exit 1),
-   * and a rerun finishes the job.
+   * again by the rerun) and only its own staging files are discarded. A failure after the commit (a
+   * move or a cleanup) leaves the committed hour alone and says so: the run still fails (exit 1), and
+   * a rerun finishes the job.
    */
   public static Report runHour(Options options, Hour hour) {
     Instant started = Instant.now();

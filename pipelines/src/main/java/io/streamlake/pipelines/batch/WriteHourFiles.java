@@ -35,8 +35,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * Parquet (ParquetIO's sink), written into the run's staging folder as {@code
  * silver.TOPIC.part-RUN-SHARD-of-N.parquet} and published to {@code
  * LAKE/silver/TOPIC/dt=.../hour=.../part-RUN-SHARD-of-N.parquet} only after the hour's load has
- * committed ({@link RunFiles#publishSilver}), and the run's quarantine list. A file is written under a temporary name and renamed when complete, and
- * its name depends only on the run, topic and shard, so a retried bundle rewrites the same file.
+ * committed ({@link RunFiles#publishSilver}), and the run's quarantine list. A file is written under
+ * a temporary name and renamed when complete, and its name depends only on the run, topic and shard,
+ * so a retried bundle rewrites the same file.
  */
 public final class WriteHourFiles {
   private WriteHourFiles() {}

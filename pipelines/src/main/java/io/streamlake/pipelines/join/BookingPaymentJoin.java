@@ -7,6 +7,7 @@ import io.streamlake.events.ticketing.BookingStatus;
 import io.streamlake.events.ticketing.Payment;
 import io.streamlake.events.ticketing.PaymentStatus;
 import io.streamlake.pipelines.common.DeadLetters;
+import io.streamlake.pipelines.common.FiredTimers;
 import io.streamlake.schemas.Topics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,11 +112,8 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
         .setCoder(KvCoder.of(StringUtf8Coder.of(), union));
     PCollection<KV<String, RawUnionValue>> merged = PCollectionList.of(bookings).and(payments)
         .apply("MergeSides", Flatten.pCollections());
-    // only a streaming (unbounded) input has one watermark for every key: a batch runner may run each
-    // key's timers at the end of that key, long before it reads the elements of the next
-    boolean streaming = merged.isBounded() == PCollection.IsBounded.UNBOUNDED;
     PCollectionTuple out = merged
-        .apply("JoinWithPayments", ParDo.of(new JoinFn(paymentWindow, allowedLateness, streaming))
+        .apply("JoinWithPayments", ParDo.of(new JoinFn(paymentWindow, allowedLateness, new FiredTimers(merged)))
             .withOutputTags(FACTS, TupleTagList.of(ORPHANS).and(LATE)));
     out.get(FACTS).setCoder(AvroCoder.of(BookingFact.class));
     out.get(ORPHANS).setCoder(KvCoder.of(AvroCoder.of(Payment.class), StringUtf8Coder.of()));
@@ -223,28 +221,17 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
     private final Counter keysOpened = Metrics.counter("join_state", "keys_opened");
     private final Counter keysReleased = Metrics.counter("join_state", "keys_released");
 
-    /**
-     * The latest time a timer of this instance fired at, any key: its input watermark had reached it
-     * (a {@code DoFn} cannot read the watermark). A lower bound that only rises; it starts again from
-     * nothing in a new instance (a restart), where only the key's own state tells what is late.
-     */
-    private transient long firedUpTo;
-    /** Whether {@link #firedUpTo} bounds the watermark of every key: streaming input only. */
-    private final boolean firedBoundsEveryKey;
+    /** Tells a booking whose key has no state left that the watermark is past its close. */
+    private final FiredTimers firedTimers;
 
-    JoinFn(Duration window, Duration lateness, boolean streaming) {
+    JoinFn(Duration window, Duration lateness, FiredTimers firedTimers) {
       this.window = window;
       this.lateness = lateness;
-      this.firedBoundsEveryKey = streaming;
-    }
-
-    @Setup
-    public void setup() {
-      firedUpTo = Long.MIN_VALUE;
+      this.firedTimers = firedTimers;
     }
 
     private void fired(Instant at) {
-      firedUpTo = Math.max(firedUpTo, at.getMillis());
+      firedTimers.fired(at.getMillis());
     }
 
     @ProcessElement
@@ -271,7 +258,7 @@ public final class BookingPaymentJoin extends PTransform<BookingPaymentJoin.Inpu
           return;
         }
         long closesAt = b.getBookedAt().toEpochMilli() + window.getMillis() + lateness.getMillis();
-        if (firedBoundsEveryKey && closesAt <= firedUpTo) {
+        if (closesAt <= firedTimers.watermark()) {
           // the watermark is past this booking's close: its key's closed marker may be gone already, so
           // it cannot be told from a copy of a decided booking; deciding it again (UNPAID, as its payments
           // were settled without it) would overwrite the fact. Kept on the late output instead

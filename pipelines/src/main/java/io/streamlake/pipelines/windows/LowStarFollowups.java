@@ -5,6 +5,7 @@ import io.streamlake.events.shop.LowStarFollowup;
 import io.streamlake.events.shop.PageView;
 import io.streamlake.events.shop.StarRating;
 import io.streamlake.pipelines.common.DeadLetters;
+import io.streamlake.pipelines.common.FiredTimers;
 import io.streamlake.schemas.Topics;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,8 +93,7 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
     PCollection<KV<String, RawUnionValue>> merged = PCollectionList.of(ratings).and(views)
         .apply("MergeRatingsAndViews", Flatten.pCollections());
     PCollectionTuple out = merged
-        .apply("CorrelateByUser", ParDo.of(new FollowupFn(window, allowedLateness, retention,
-            merged.isBounded() == PCollection.IsBounded.UNBOUNDED))
+        .apply("CorrelateByUser", ParDo.of(new FollowupFn(window, allowedLateness, retention, new FiredTimers(merged)))
             .withOutputTags(FOLLOWUPS, TupleTagList.of(LATE)));
     out.get(FOLLOWUPS).setCoder(AvroCoder.of(LowStarFollowup.class));
     out.get(LATE).setCoder(AvroCoder.of(DeadLetter.class));
@@ -187,28 +187,14 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
     private final Counter keysOpened = Metrics.counter(NAME, "keys_opened");
     private final Counter keysReleased = Metrics.counter(NAME, "keys_released");
 
-    /**
-     * The latest time a timer of this instance fired at, any user: the watermark had reached it. A user
-     * whose state was released knows nothing of its own; this bound still tells that a rating of theirs
-     * is late. It starts again from nothing in a new instance (a restart).
-     */
-    private transient long firedUpTo;
-    /**
-     * Whether {@link #firedUpTo} bounds the watermark of every user: streaming input only (a batch
-     * runner may fire one user's timers before it reads another user's events).
-     */
-    private final boolean firedBoundsEveryUser;
+    /** Tells a rating of a user whose state was released that its period has closed. */
+    private final FiredTimers firedTimers;
 
-    FollowupFn(Duration window, Duration lateness, Duration retention, boolean streaming) {
+    FollowupFn(Duration window, Duration lateness, Duration retention, FiredTimers firedTimers) {
       this.window = window.getMillis();
       this.lateness = lateness.getMillis();
       this.retention = Math.max(1, retention.getMillis());
-      this.firedBoundsEveryUser = streaming;
-    }
-
-    @Setup
-    public void setup() {
-      firedUpTo = Long.MIN_VALUE;
+      this.firedTimers = firedTimers;
     }
 
     @ProcessElement
@@ -217,7 +203,7 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
         @StateId("seen") ValueState<Long> seenState, @StateId("timerAt") ValueState<Long> timerAt,
         @TimerId("tick") Timer tick) {
       Long seen = seenState.read();
-      long watermark = Math.max(seen == null ? Long.MIN_VALUE : seen, firedBoundsEveryUser ? firedUpTo : Long.MIN_VALUE);
+      long watermark = Math.max(seen == null ? Long.MIN_VALUE : seen, firedTimers.watermark());
       Object value = element.getValue().getValue();
       long deadline;
       if (value instanceof StarRating r) {
@@ -289,7 +275,7 @@ final class LowStarFollowups extends PTransform<PCollectionTuple, PCollectionTup
         @StateId("seen") ValueState<Long> seenState, @StateId("timerAt") ValueState<Long> timerAt,
         @TimerId("tick") Timer tick) {
       long now = ctx.fireTimestamp().getMillis();
-      firedUpTo = Math.max(firedUpTo, now);
+      firedTimers.fired(now);
       Long seen = seenState.read();
       long previous = seen == null ? Long.MIN_VALUE : seen;
       List<StarRating> ratings = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.streamlake.pipelines.windows;
 
 import io.streamlake.events.DeadLetter;
 import io.streamlake.pipelines.common.DeadLetters;
+import io.streamlake.pipelines.common.FiredTimers;
 import io.streamlake.schemas.Topic;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -154,7 +155,7 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
         .apply("KeyByGroup", ParDo.of(new KeyByGroupFn<>(aggregation)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(eventClass)))
         .apply("ClassifyLateness", ParDo.of(new ClassifyFn<>(aggregation, size, allowedLateness, retention,
-            onTime, late, step, input.isBounded() == PCollection.IsBounded.UNBOUNDED))
+            onTime, late, step, new FiredTimers(input)))
             .withOutputTags(onTime, TupleTagList.of(late)));
     PCollection<R> windowRows = classified.get(onTime)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(eventClass)))
@@ -219,23 +220,13 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
     private final Counter lateOut;
     private final Counter keysOpened;
     private final Counter keysReleased;
-    /**
-     * The latest time a timer of this instance fired at, any group: the watermark had reached it. A
-     * group whose state was released (no open window for the retention) knows nothing of its own; this
-     * bound still tells that an event for one of its old windows is late. It starts again from nothing
-     * in a new instance (a restart).
-     */
-    private transient long firedUpTo;
-    /**
-     * Whether {@link #firedUpTo} bounds the watermark of every group: streaming input only (a batch
-     * runner may fire one group's timers before it reads another group's events).
-     */
-    private final boolean firedBoundsEveryGroup;
+    /** Tells an event of a group whose state was released that its window has closed. */
+    private final FiredTimers firedTimers;
 
     ClassifyFn(Aggregation<T, R> aggregation, Duration size, Duration lateness, Duration retention,
-        TupleTag<KV<String, T>> onTimeTag, TupleTag<DeadLetter> lateTag, String step, boolean streaming) {
+        TupleTag<KV<String, T>> onTimeTag, TupleTag<DeadLetter> lateTag, String step, FiredTimers firedTimers) {
       this.aggregation = aggregation;
-      this.firedBoundsEveryGroup = streaming;
+      this.firedTimers = firedTimers;
       this.size = size.getMillis();
       this.lateness = lateness.getMillis();
       this.retention = Math.max(1, retention.getMillis());
@@ -248,11 +239,6 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
       this.keysReleased = Metrics.counter(ns, "keys_released");
     }
 
-    @Setup
-    public void setup() {
-      firedUpTo = Long.MIN_VALUE;
-    }
-
     @ProcessElement
     public void process(@Element KV<String, T> element, MultiOutputReceiver out,
         @StateId("open") ValueState<List<Long>> openState, @StateId("seen") ValueState<Long> seenState,
@@ -262,7 +248,7 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
       long start = windowStart(aggregation.eventTimeOf(event).toEpochMilli(), size);
       long end = start + size;
       Long seen = seenState.read();
-      long watermark = Math.max(seen == null ? Long.MIN_VALUE : seen, firedBoundsEveryGroup ? firedUpTo : Long.MIN_VALUE);
+      long watermark = Math.max(seen == null ? Long.MIN_VALUE : seen, firedTimers.watermark());
       if (end + lateness <= watermark) {
         lateOut.inc();
         out.get(lateTag).output(DeadLetters.of(aggregation.topic().name(), aggregation.topic().codec().encode(event),
@@ -296,7 +282,7 @@ public final class WindowedAggregate<T extends SpecificRecord, R extends Specifi
         @StateId("seen") ValueState<Long> seenState, @StateId("timerAt") ValueState<Long> timerAt,
         @TimerId("tick") Timer tick) {
       long now = ctx.fireTimestamp().getMillis();
-      firedUpTo = Math.max(firedUpTo, now);
+      firedTimers.fired(now);
       List<Long> open = openState.read();
       if (open == null || open.isEmpty()) {
         // nothing open for the retention period: forget the group
