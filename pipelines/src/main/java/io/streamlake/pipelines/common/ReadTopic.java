@@ -21,8 +21,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -128,7 +130,10 @@ public final class ReadTopic extends PTransform<PBegin, PCollection<RawRecord>> 
     Map<String, Object> props = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+        // a range that retention deleted must fail the replay: the default ("latest") jumped to the end
+        // and read nothing of the partition, silently
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
@@ -154,7 +159,15 @@ public final class ReadTopic extends PTransform<PBegin, PCollection<RawRecord>> 
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("no progress reading " + range + " for 5 minutes");
           }
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          ConsumerRecords<byte[], byte[]> polled;
+          try {
+            polled = consumer.poll(Duration.ofMillis(500));
+          } catch (OffsetOutOfRangeException e) {
+            throw new IllegalStateException("cannot replay " + range + ": offset " + consumer.position(tp)
+                + " is no longer in Kafka (retention deleted it after the replay's ranges were fixed); run the"
+                + " replay again to read what the topic still holds", e);
+          }
+          for (ConsumerRecord<byte[], byte[]> r : polled) {
             if (r.offset() >= range.to()) {
               break;
             }

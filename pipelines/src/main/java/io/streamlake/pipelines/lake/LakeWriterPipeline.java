@@ -73,8 +73,12 @@ public final class LakeWriterPipeline {
       System.exit(2);
       return;
     }
-    result.waitUntilFinish();
-    Preflight.printCounters(result, System.out);
+    if (options.getReadMode() == KafkaOptions.ReadMode.REPLAY) {
+      // a streaming job runs on after main returns, as the other pipelines' (on a cluster, run-on-flink.sh
+      // gets its job id back instead of waiting for the life of the job)
+      result.waitUntilFinish();
+      Preflight.printCounters(result, System.out);
+    }
   }
 
   /** Checks the options, builds and starts the pipeline. */

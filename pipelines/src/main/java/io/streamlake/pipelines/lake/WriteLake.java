@@ -1,6 +1,7 @@
 package io.streamlake.pipelines.lake;
 
 import java.util.Map;
+import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
@@ -26,10 +27,12 @@ import org.joda.time.Duration;
  * old event time still lands in its old partition and is never dropped as late. Bounded input is
  * written once, at the end.
  *
- * <p>File names are {@code part-RUN-PANE-SHARD-of-N.parquet}: RUN is a fresh id per pipeline launch,
- * PANE counts the file closings of this run, SHARD the parallel writers; so a restart or a second
- * worker never overwrites a file. Files are written to a temporary folder and moved into place when
- * complete, so a reader never sees half a file.
+ * <p>File names are {@code part-RUN-ATTEMPT-PANE-SHARD-of-N.parquet}: RUN is a fresh id per pipeline
+ * launch, ATTEMPT a fresh id per instance of the writing step (a Flink failover restarts the job with
+ * the same RUN, and its panes count from 0 or from the restored checkpoint again: without ATTEMPT the
+ * restarted job's files replaced the first attempt's), PANE counts the file closings, SHARD the
+ * parallel writers; so a restart or a second worker never overwrites a file. Files are written to a
+ * temporary folder and moved into place when complete, so a reader never sees half a file.
  */
 public final class WriteLake extends PTransform<PCollection<LakeRecord>, WriteFilesResult<String>> {
   private final String layerRoot;
@@ -97,6 +100,8 @@ public final class WriteLake extends PTransform<PCollection<LakeRecord>, WriteFi
 
   static final class NamingFn implements SerializableFunction<String, FileIO.Write.FileNaming> {
     private final String runId;
+    /** Made anew in every deserialized copy, that is for every instance of the step and every restart. */
+    private transient String attempt;
 
     NamingFn(String runId) {
       this.runId = runId;
@@ -104,8 +109,12 @@ public final class WriteLake extends PTransform<PCollection<LakeRecord>, WriteFi
 
     @Override
     public FileIO.Write.FileNaming apply(String directory) {
-      return (window, pane, numShards, shardIndex, compression) -> String.format("%s/part-%s-%05d-%02d-of-%02d.parquet",
-          directory, runId, pane.getIndex(), shardIndex, numShards);
+      if (attempt == null) {
+        attempt = UUID.randomUUID().toString().substring(0, 8);
+      }
+      String a = attempt;
+      return (window, pane, numShards, shardIndex, compression) -> String.format(
+          "%s/part-%s-%s-%05d-%02d-of-%02d.parquet", directory, runId, a, pane.getIndex(), shardIndex, numShards);
     }
   }
 }

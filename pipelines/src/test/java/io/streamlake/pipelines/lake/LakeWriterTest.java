@@ -145,4 +145,23 @@ class LakeWriterTest {
     assertEquals("/tmp/lake", LakeLayout.root("file:/tmp/lake"));
     assertTrue(Files.exists(Path.of("/")));
   }
+
+  @Test
+  void aRestartedWriterNeverNamesAFileAsTheFirstAttemptDid() {
+    // a failover restarts the job with the same run id and its panes count from 0 again: every instance
+    // of the writing step (a deserialized copy) names its files with its own attempt id
+    WriteLake.NamingFn naming = new WriteLake.NamingFn("run1");
+    WriteLake.NamingFn first = org.apache.beam.sdk.util.SerializableUtils.clone(naming);
+    WriteLake.NamingFn restarted = org.apache.beam.sdk.util.SerializableUtils.clone(naming);
+    org.apache.beam.sdk.transforms.windowing.PaneInfo pane = org.apache.beam.sdk.transforms.windowing.PaneInfo.NO_FIRING;
+    String a = first.apply("bookings/dt=2026-01-01/hour=10").getFilename(
+        org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE, pane, 1, 0, org.apache.beam.sdk.io.Compression.UNCOMPRESSED);
+    String again = first.apply("bookings/dt=2026-01-01/hour=10").getFilename(
+        org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE, pane, 1, 0, org.apache.beam.sdk.io.Compression.UNCOMPRESSED);
+    String b = restarted.apply("bookings/dt=2026-01-01/hour=10").getFilename(
+        org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE, pane, 1, 0, org.apache.beam.sdk.io.Compression.UNCOMPRESSED);
+    assertEquals(a, again, "one instance names a file once");
+    assertTrue(a.matches("bookings/dt=2026-01-01/hour=10/part-run1-[0-9a-f]{8}-00000-00-of-01\\.parquet"), a);
+    assertTrue(!a.equals(b), "the restarted attempt's name differs: " + a + " / " + b);
+  }
 }
