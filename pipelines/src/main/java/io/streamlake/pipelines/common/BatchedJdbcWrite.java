@@ -40,9 +40,13 @@ import org.joda.time.Duration;
  * (...), (...), ... ON CONFLICT ...}) of up to {@link #ROWS_PER_STATEMENT} rows, on DuckDB and PostgreSQL
  * alike.
  *
- * <p>The shard of a row is a hash of its key (the table's upsert key), so the versions of one row stay in
- * the order they were emitted in; within a batch only the last version of a row is written (one
- * statement cannot update a row twice), which is what writing them one after the other would leave.
+ * <p>The shard of a row is a hash of its key (the table's upsert key); within a batch only one version of
+ * a row is written (one statement cannot update a row twice): the last one, or with {@link
+ * #keepingHighest} the one of the highest version. Use that for rows that are emitted again as they
+ * grow (a fact with more payment attempts, a window with more events), with a statement that keeps the
+ * stored row when it is newer ({@link Warehouse#monotoneUpsert}): the order of a row's versions is
+ * not kept everywhere (a batch runner's grouping returns a shard's rows in any order, and the Direct
+ * runner's bundles after a stateful step finish in any order), and a later batch may carry an older one.
  *
  * <p>Counters, namespace {@code warehouse}: {@code <table>_rows} (rows written, after keeping the last
  * version of each) and {@code <table>_batches} (transactions).
@@ -57,15 +61,19 @@ public final class BatchedJdbcWrite<T> extends PTransform<PCollection<T>, PDone>
   /** The key of a row (its table's upsert key), for its shard. */
   public interface RowKey<T> extends SerializableFunction<T, Object> {}
 
+  /** The version of a row: it only grows from one emission of the row to the next. */
+  public interface RowVersion<T> extends SerializableFunction<T, Long> {}
+
   private final Warehouse warehouse;
   private final String statement;
   private final JdbcIO.PreparedStatementSetter<T> setter;
   private final RowKey<T> rowKey;
   private final int batchSize;
   private final Duration maxDelay;
+  private final RowVersion<T> version;
 
   private BatchedJdbcWrite(Warehouse warehouse, String statement, JdbcIO.PreparedStatementSetter<T> setter,
-      RowKey<T> rowKey, int batchSize, Duration maxDelay) {
+      RowKey<T> rowKey, int batchSize, Duration maxDelay, RowVersion<T> version) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
@@ -76,6 +84,7 @@ public final class BatchedJdbcWrite<T> extends PTransform<PCollection<T>, PDone>
     this.rowKey = rowKey;
     this.batchSize = batchSize;
     this.maxDelay = maxDelay;
+    this.version = version;
   }
 
   /**
@@ -86,7 +95,12 @@ public final class BatchedJdbcWrite<T> extends PTransform<PCollection<T>, PDone>
   public static <T> BatchedJdbcWrite<T> of(Warehouse warehouse, String statement,
       JdbcIO.PreparedStatementSetter<T> setter, RowKey<T> rowKey, int batchSize, boolean streaming) {
     return new BatchedJdbcWrite<>(warehouse, statement, setter, rowKey, batchSize,
-        streaming ? Duration.standardSeconds(1) : null);
+        streaming ? Duration.standardSeconds(1) : null, null);
+  }
+
+  /** Of the versions of a row in one batch, writes the highest (the last of equal ones). */
+  public BatchedJdbcWrite<T> keepingHighest(RowVersion<T> version) {
+    return new BatchedJdbcWrite<>(warehouse, statement, setter, rowKey, batchSize, maxDelay, version);
   }
 
   @Override
@@ -99,7 +113,7 @@ public final class BatchedJdbcWrite<T> extends PTransform<PCollection<T>, PDone>
     rows.apply("ShardByRowKey", ParDo.of(new ShardFn<>(rowKey)))
         .setCoder(KvCoder.of(VarIntCoder.of(), coder))
         .apply("GroupIntoBatches", batches)
-        .apply("WriteBatches", ParDo.of(new WriteBatchFn<>(warehouse, statement, setter, rowKey)));
+        .apply("WriteBatches", ParDo.of(new WriteBatchFn<>(warehouse, statement, setter, rowKey, version)));
     return PDone.in(rows.getPipeline());
   }
 
@@ -120,22 +134,25 @@ public final class BatchedJdbcWrite<T> extends PTransform<PCollection<T>, PDone>
     }
   }
 
-  /** One batch, one transaction: the last version of each row, in multi-row upserts. */
+  /** One batch, one transaction: one version of each row (the last, or the highest), in multi-row upserts. */
   static final class WriteBatchFn<T> extends DoFn<KV<Integer, Iterable<T>>, Void> {
     private final Warehouse warehouse;
     private final String statement;
     private final JdbcIO.PreparedStatementSetter<T> setter;
     private final RowKey<T> rowKey;
+    private final RowVersion<T> version;
     private final Counter rowsWritten;
     private final Counter batchesWritten;
     private transient MultiRowStatement multiRow;
     private transient Connection connection;
 
-    WriteBatchFn(Warehouse warehouse, String statement, JdbcIO.PreparedStatementSetter<T> setter, RowKey<T> rowKey) {
+    WriteBatchFn(Warehouse warehouse, String statement, JdbcIO.PreparedStatementSetter<T> setter, RowKey<T> rowKey,
+        RowVersion<T> version) {
       this.warehouse = warehouse;
       this.statement = statement;
       this.setter = setter;
       this.rowKey = rowKey;
+      this.version = version;
       String table = MultiRowStatement.of(statement).table();
       this.rowsWritten = Metrics.counter("warehouse", table + "_rows");
       this.batchesWritten = Metrics.counter("warehouse", table + "_batches");
@@ -151,8 +168,8 @@ public final class BatchedJdbcWrite<T> extends PTransform<PCollection<T>, PDone>
       Map<Object, T> latest = new LinkedHashMap<>();
       for (T row : batch.getValue()) {
         Object key = rowKey.apply(row);
-        latest.remove(key);
-        latest.put(key, row);
+        T kept = latest.remove(key);
+        latest.put(key, kept != null && version != null && version.apply(kept) > version.apply(row) ? kept : row);
       }
       List<T> rows = new ArrayList<>(latest.values());
       Connection c = connection();

@@ -203,6 +203,14 @@ public final class Warehouse implements Serializable {
         + String.join(", ", keys) + ") DO UPDATE SET " + set;
   }
 
+  /**
+   * {@link #upsert} that keeps the stored row when its {@code version} column is higher than the new
+   * row's: for rows emitted again as they grow, whose versions may arrive out of order.
+   */
+  public static String monotoneUpsert(String table, List<String> columns, List<String> keys, String version) {
+    return upsert(table, columns, keys) + " WHERE " + table + "." + version + " <= excluded." + version;
+  }
+
   /** A UTC timestamp value for a {@code TIMESTAMP} column. */
   public static LocalDateTime utc(Instant instant) {
     return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);

@@ -137,7 +137,8 @@ public final class BookingJoinPipeline {
       Warehouse warehouse = Warehouse.of(options);
       boolean streaming = options.getReadMode() == KafkaOptions.ReadMode.STREAMING;
       outputs.facts().apply("UpsertFactsTable", BatchedJdbcWrite.of(warehouse,
-          Warehouse.upsert("bookings_fact", FACT_COLUMNS, List.of("booking_id")),
+          // a fact is emitted again only with more payment attempts: the stored row is kept when it has more
+          Warehouse.monotoneUpsert("bookings_fact", FACT_COLUMNS, List.of("booking_id"), "attempts"),
           (BookingFact f, java.sql.PreparedStatement s) -> {
             int i = 1;
             s.setString(i++, f.getBookingId());
@@ -170,7 +171,8 @@ public final class BookingJoinPipeline {
             } else {
               s.setLong(i, f.getPaymentDelayMs());
             }
-          }, BookingFact::getBookingId, options.getJdbcBatchSize(), streaming));
+          }, BookingFact::getBookingId, options.getJdbcBatchSize(), streaming)
+          .keepingHighest(f -> (long) f.getAttempts()));
       outputs.orphans().apply("UpsertOrphansTable", BatchedJdbcWrite.of(warehouse,
           Warehouse.upsert("bookings_orphan_payments",
               List.of("payment_id", "booking_id", "amount_minor", "status", "paid_at", "reason"), List.of("payment_id")),

@@ -42,14 +42,10 @@ final class WindowsWarehouse {
   static final List<String> FLIGHTS = List.of("window_start", "window_end", "origin_country", "states", "aircraft",
       "airborne", "on_ground", "avg_altitude_m", "avg_velocity_ms");
 
-  /** An upsert that keeps the existing row when it counts more than the new one. */
-  static String monotoneUpsert(String table, List<String> columns, List<String> keys, String count) {
-    return Warehouse.upsert(table, columns, keys) + " WHERE " + table + "." + count + " <= excluded." + count;
-  }
 
   static void write(WindowsPipeline.Outputs outputs, Warehouse warehouse, int batchSize, boolean streaming) {
     outputs.pageViewStats().apply("UpsertPageViewStatsTable", write(warehouse, batchSize, streaming, (PageViewStats r) -> r.getWindowStart() + "|" + r.getMethod(),
-        monotoneUpsert("pageviews_by_method_5m", PAGE_VIEW_STATS, List.of("window_start", "method"), "views"),
+        Warehouse.monotoneUpsert("pageviews_by_method_5m", PAGE_VIEW_STATS, List.of("window_start", "method"), "views"),
         (PageViewStats r, PreparedStatement s) -> {
           s.setObject(1, Warehouse.utc(r.getWindowStart()));
           s.setObject(2, Warehouse.utc(r.getWindowEnd()));
@@ -59,7 +55,7 @@ final class WindowsWarehouse {
           s.setDouble(6, r.getErrorRate());
           s.setDouble(7, r.getAvgLatencyMs());
           s.setInt(8, r.getP95LatencyMs());
-        }));
+        }).keepingHighest((PageViewStats r) -> (long) r.getViews()));
     outputs.latencyAlerts().apply("UpsertLatencyAlertsTable", write(warehouse, batchSize, streaming, (LatencyAlert r) -> r.getAlertId(),
         Warehouse.upsert("latency_alerts", LATENCY_ALERTS, List.of("alert_id")),
         (LatencyAlert a, PreparedStatement s) -> {
@@ -92,7 +88,7 @@ final class WindowsWarehouse {
           s.setObject(8, Warehouse.utc(a.getViewedAt()));
         }));
     outputs.followups().apply("UpsertFollowupsTable", write(warehouse, batchSize, streaming, (LowStarFollowup r) -> r.getRatingEventId(),
-        monotoneUpsert("low_star_followups", FOLLOWUPS, List.of("rating_event_id"), "views"),
+        Warehouse.monotoneUpsert("low_star_followups", FOLLOWUPS, List.of("rating_event_id"), "views"),
         (LowStarFollowup f, PreparedStatement s) -> {
           s.setString(1, f.getRatingEventId());
           s.setString(2, f.getUserId());
@@ -103,9 +99,9 @@ final class WindowsWarehouse {
           s.setString(7, pagesJson(f.getPages()));
           s.setObject(8, Warehouse.utc(f.getFirstViewAt()));
           s.setObject(9, Warehouse.utc(f.getLastViewAt()));
-        }));
+        }).keepingHighest((LowStarFollowup r) -> (long) r.getViews()));
     outputs.boxOfficeStats().apply("UpsertBoxOfficeTable", write(warehouse, batchSize, streaming, (BoxOfficeStats r) -> r.getWindowStart() + "|" + r.getTheaterId(),
-        monotoneUpsert("boxoffice_minutely", BOX_OFFICE, List.of("window_start", "theater_id"), "events"),
+        Warehouse.monotoneUpsert("boxoffice_minutely", BOX_OFFICE, List.of("window_start", "theater_id"), "events"),
         (BoxOfficeStats r, PreparedStatement s) -> {
           s.setObject(1, Warehouse.utc(r.getWindowStart()));
           s.setObject(2, Warehouse.utc(r.getWindowEnd()));
@@ -117,9 +113,9 @@ final class WindowsWarehouse {
           s.setLong(8, r.getLeftWithoutBuying());
           setDouble(s, 9, r.getAvgWaitSeconds());
           setDouble(s, 10, r.getMaxWaitSeconds());
-        }));
+        }).keepingHighest((BoxOfficeStats r) -> (long) r.getEvents()));
     outputs.flightStats().apply("UpsertFlightsTable", write(warehouse, batchSize, streaming, (FlightStats r) -> r.getWindowStart() + "|" + r.getOriginCountry(),
-        monotoneUpsert("flights_by_country_5m", FLIGHTS, List.of("window_start", "origin_country"), "states"),
+        Warehouse.monotoneUpsert("flights_by_country_5m", FLIGHTS, List.of("window_start", "origin_country"), "states"),
         (FlightStats r, PreparedStatement s) -> {
           s.setObject(1, Warehouse.utc(r.getWindowStart()));
           s.setObject(2, Warehouse.utc(r.getWindowEnd()));
@@ -130,7 +126,7 @@ final class WindowsWarehouse {
           s.setLong(7, r.getOnGround());
           setDouble(s, 8, r.getAvgAltitudeM());
           setDouble(s, 9, r.getAvgVelocityMs());
-        }));
+        }).keepingHighest((FlightStats r) -> (long) r.getStates()));
   }
 
   private static <R> BatchedJdbcWrite<R> write(Warehouse warehouse, int batchSize, boolean streaming,

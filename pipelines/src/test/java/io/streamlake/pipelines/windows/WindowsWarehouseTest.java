@@ -116,7 +116,7 @@ class WindowsWarehouseTest {
     assertEquals(1, count(warehouse, "schema_version"), "migrations ran once");
 
     // a row written late and out of order never replaces one that counts more
-    String upsert = WindowsWarehouse.monotoneUpsert("pageviews_by_method_5m", WindowsWarehouse.PAGE_VIEW_STATS,
+    String upsert = Warehouse.monotoneUpsert("pageviews_by_method_5m", WindowsWarehouse.PAGE_VIEW_STATS,
         List.of("window_start", "method"), "views");
     try (Connection c = warehouse.connect(); PreparedStatement s = c.prepareStatement(upsert)) {
       for (long views : new long[] {3, 5, 4}) {
