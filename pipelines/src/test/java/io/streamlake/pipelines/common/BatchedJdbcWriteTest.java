@@ -55,13 +55,18 @@ class BatchedJdbcWriteTest {
     fn.setup();
     fn.process(KV.of(0, List.of(KV.of("a", 1L), KV.of("b", 1L), KV.of("a", 3L), KV.of("a", 2L))));
     fn.teardown();
+    assertEquals(List.of("a=2", "b=1"), rows(warehouse));
+  }
+
+  /** Table t as {@code id=v}, by id. */
+  private static List<String> rows(Warehouse warehouse) throws Exception {
     try (Connection c = warehouse.connect(); Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT id, v FROM t ORDER BY id")) {
       List<String> got = new ArrayList<>();
       while (r.next()) {
         got.add(r.getString(1) + "=" + r.getLong(2));
       }
-      assertEquals(List.of("a=2", "b=1"), got);
+      return got;
     }
   }
 
@@ -86,14 +91,7 @@ class BatchedJdbcWriteTest {
     fn.process(KV.of(0, List.of(KV.of("a", 1L), KV.of("a", 3L), KV.of("b", 2L), KV.of("a", 2L))));
     fn.process(KV.of(0, List.of(KV.of("b", 1L), KV.of("c", 1L))));
     fn.teardown();
-    try (Connection c = warehouse.connect(); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT id, v FROM t ORDER BY id")) {
-      List<String> got = new ArrayList<>();
-      while (r.next()) {
-        got.add(r.getString(1) + "=" + r.getLong(2));
-      }
-      assertEquals(List.of("a=3", "b=2", "c=1"), got);
-    }
+    assertEquals(List.of("a=3", "b=2", "c=1"), rows(warehouse));
   }
 
   @Test
