@@ -49,7 +49,11 @@ public final class Preflight {
       } catch (IllegalArgumentException e) {
         throw new PreflightException(e.getMessage());
       }
-      warehouse.checkReachable();
+      try {
+        warehouse.checkReachable();
+      } catch (IllegalStateException e) {
+        throw new PreflightException(e.getMessage()); // one sentence and exit 2, not a stack trace
+      }
     }
   }
 

@@ -86,11 +86,16 @@ public final class StreamingDemo {
       running.put("lake", LakeWriterPipeline.run(lake));
       System.out.println("streaming demo: join, windows and lake writer running on " + runner
           + "; waiting until their results stop changing");
-      exit = awaitQuiet(Warehouse.of(join), Path.of(lake.getLakeRoot(), "bronze"),
+      exit = awaitQuiet(running, Warehouse.of(join), Path.of(lake.getLakeRoot(), "bronze"),
           Duration.ofSeconds(quietSeconds), Duration.ofSeconds(timeoutSeconds)) ? 0 : 1;
     } catch (Preflight.PreflightException | IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       exit = 2;
+    } catch (RuntimeException e) {
+      // anything else too: main must reach System.exit, runner threads would keep the JVM alive
+      System.err.println("error: " + e);
+      e.printStackTrace();
+      exit = 1;
     } finally {
       running.forEach((name, result) -> {
         try {
@@ -109,12 +114,24 @@ public final class StreamingDemo {
     return PipelineOptionsFactory.fromArgs(args).withoutStrictParsing().as(type);
   }
 
-  /** Polls the row counts every two seconds until they hold rows and have not moved for {@code quiet}. */
-  private static boolean awaitQuiet(Warehouse warehouse, Path bronze, Duration quiet, Duration timeout) {
+  /**
+   * Polls the row counts every two seconds until they hold rows and have not moved for {@code quiet};
+   * false at the timeout, or as soon as a pipeline is no longer running (failed, or ended): then its
+   * counts stopped for that reason, not because the results are complete.
+   */
+  private static boolean awaitQuiet(Map<String, PipelineResult> running, Warehouse warehouse, Path bronze,
+      Duration quiet, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Long> last = Map.of();
     long stableSince = System.nanoTime();
     while (System.nanoTime() < deadline) {
+      for (Map.Entry<String, PipelineResult> p : running.entrySet()) {
+        PipelineResult.State state = p.getValue().getState();
+        if (state.isTerminal()) {
+          System.err.println("error: the " + p.getKey() + " pipeline is " + state + " before its results were complete");
+          return false;
+        }
+      }
       Map<String, Long> now = counts(warehouse, bronze);
       if (!now.equals(last)) {
         System.out.println("  " + now);

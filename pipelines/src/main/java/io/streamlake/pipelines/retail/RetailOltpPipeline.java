@@ -58,8 +58,10 @@ public final class RetailOltpPipeline {
   public static PipelineResult run(Options options) {
     options.setStreaming(options.getReadMode() == KafkaOptions.ReadMode.STREAMING);
     if (!options.getJdbcUrl().startsWith("jdbc:postgresql:")) {
+      // the URL is not repeated: it may hold a password (a typo in the scheme gets here before that is refused)
+      String scheme = options.getJdbcUrl().replaceFirst("^([A-Za-z0-9:]*).*$", "$1");
       throw new Preflight.PreflightException("The retail OLTP store is PostgreSQL: pass"
-          + " --jdbcUrl=jdbc:postgresql://HOST:PORT/DB (got " + options.getJdbcUrl() + ").");
+          + " --jdbcUrl=jdbc:postgresql://HOST:PORT/DB (got a URL starting " + scheme + ").");
     }
     Preflight.check(options, RunnerMatrix.PipelineName.RETAIL_OLTP);
     Warehouse.of(options).migrate(OltpStore.MIGRATIONS);
