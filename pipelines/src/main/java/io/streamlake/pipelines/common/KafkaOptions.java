@@ -26,12 +26,15 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setReadMode(ReadMode value);
 
-  @Description("REPLAY: first record time to read, ISO-8601 (default: the beginning of each partition)")
+  @Description("REPLAY: read each partition from its first record with a Kafka timestamp at or after this time"
+      + " (in offset order), ISO-8601 (default: the beginning of each partition)")
   String getReplayFrom();
 
   void setReplayFrom(String value);
 
-  @Description("REPLAY: read records with a Kafka timestamp before this time, ISO-8601 (default: up to the end"
+  @Description("REPLAY: read each partition up to, not including, its first record with a Kafka timestamp at or"
+      + " after this time (in offset order: with out-of-order timestamps a record stamped earlier can come after"
+      + " that cut and is not read; replay adjacent ranges to read everything), ISO-8601 (default: up to the end"
       + " offsets at start)")
   String getReplayTo();
 

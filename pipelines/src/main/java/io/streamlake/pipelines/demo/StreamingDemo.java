@@ -65,12 +65,14 @@ public final class StreamingDemo {
         pass.add(a);
       }
     }
-    String runner = pass.stream().filter(a -> a.startsWith("--runner=")).map(a -> a.substring(9)).findFirst()
-        .orElse("DirectRunner");
+    String runner = pass.stream().filter(a -> a.startsWith("--runner=")).map(a -> a.substring("--runner=".length()))
+        .findFirst().orElse("DirectRunner");
+    // as Beam takes it: FlinkRunner, flinkrunner or org.apache.beam.runners.flink.FlinkRunner alike
+    String runnerName = runner.substring(runner.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
     pass.add("--readMode=STREAMING");
-    if (runner.equals("DirectRunner")) {
+    if (runnerName.equals("directrunner")) {
       pass.add("--blockOnRun=false");
-    } else if (runner.equals("FlinkRunner")) {
+    } else if (runnerName.equals("flinkrunner")) {
       pass.add("--attachedMode=false");
     }
     String[] common = pass.toArray(String[]::new);
