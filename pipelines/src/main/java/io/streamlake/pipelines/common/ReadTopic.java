@@ -163,8 +163,8 @@ public final class ReadTopic extends PTransform<PBegin, PCollection<RawRecord>> 
           try {
             polled = consumer.poll(Duration.ofMillis(500));
           } catch (OffsetOutOfRangeException e) {
-            throw new IllegalStateException("cannot replay " + range + ": offset " + consumer.position(tp)
-                + " is no longer in Kafka (retention deleted it after the replay's ranges were fixed); run the"
+            throw new IllegalStateException("cannot replay " + range + ": offset "
+                + e.offsetOutOfRangePartitions().get(tp) + " is no longer in Kafka (retention deleted it after the replay's ranges were fixed); run the"
                 + " replay again to read what the topic still holds", e);
           }
           for (ConsumerRecord<byte[], byte[]> r : polled) {
