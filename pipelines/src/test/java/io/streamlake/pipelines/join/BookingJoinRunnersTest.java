@@ -3,6 +3,7 @@ package io.streamlake.pipelines.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamlake.events.ticketing.BookingStatus;
 import io.streamlake.generators.core.GeneratorConfig;
 import io.streamlake.pipelines.common.RawRecord;
 import io.streamlake.pipelines.common.Warehouse;
@@ -59,7 +60,10 @@ class BookingJoinRunnersTest {
         all.apply("OnlyPayments", Filter.by((RawRecord r) -> r.topic().equals("payments"))), options);
     BookingJoinPipeline.write(out, options);
     p.run().waitUntilFinish();
-    assertTrue(direct.factEmissions() > direct.facts().size(), "some facts were emitted again as they changed");
+    // paid bookings with more than one attempt: their fact is emitted at the first success and again for the
+    // other attempt when that comes later, so their versions can reach the write in either order
+    assertTrue(direct.facts().values().stream().anyMatch(f -> f.status() == BookingStatus.PAID && f.attempts() > 1),
+        "the data has facts with more than one version");
     assertEquals(direct.facts(), BookingJoinReplayTest.facts(warehouse));
   }
 
