@@ -166,7 +166,8 @@ public final class WindowsBenchmark {
     options.setStreaming(false);
     long start = System.nanoTime();
     Pipeline pipeline = Pipeline.create(options);
-    DecodeRecords<PageView> decode = DecodeRecords.of(Topics.PAGE_VIEWS, PageView::getViewedAt);
+    DecodeRecords<PageView> decode = DecodeRecords.of(Topics.PAGE_VIEWS, PageView::getViewedAt)
+        .withMaxFutureSkew(KafkaOptions.maxFutureSkew(options));
     org.joda.time.Duration lateness = org.joda.time.Duration.standardMinutes(options.getAllowedLatenessMinutes());
     pipeline.apply("ReadPageViews", ReadTopic.of(options, Topics.PAGE_VIEWS))
         .apply("ParsePageViews", decode)

@@ -23,23 +23,41 @@ import org.joda.time.Instant;
 
 /**
  * Decodes raw records of one topic into its Avro type, stamping each with its event time (from the
- * event's own field). A record that does not decode, or whose event time a pipeline cannot carry,
- * goes to {@link #failures()} as a dead letter with the reason; nothing is thrown and nothing is
- * dropped.
+ * event's own field). A record that does not decode, whose event time a pipeline cannot carry, or
+ * whose event time is more than {@link #withMaxFutureSkew the allowed skew} ahead of the wall clock
+ * (default {@value KafkaOptions#DEFAULT_MAX_FUTURE_SKEW_MINUTES} minutes: a producer's clock or the
+ * event is wrong; left in, it would sit in the join's and the windows' state until its time came and
+ * land in a lake partition years ahead that no hourly run reads) goes to {@link #failures()} as a
+ * dead letter with the reason; nothing is thrown and nothing is dropped.
  */
 public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
   private final Topic<T> topic;
   private final SerializableFunction<T, java.time.Instant> eventTime;
   private final TupleTag<T> decoded = new TupleTag<>() {};
   private final TupleTag<DeadLetter> failures = new TupleTag<>() {};
+  private final java.time.Duration maxFutureSkew;
 
-  private DecodeRecords(Topic<T> topic, SerializableFunction<T, java.time.Instant> eventTime) {
+  private DecodeRecords(Topic<T> topic, SerializableFunction<T, java.time.Instant> eventTime,
+      java.time.Duration maxFutureSkew) {
     this.topic = topic;
     this.eventTime = eventTime;
+    this.maxFutureSkew = maxFutureSkew;
   }
 
   public static <T extends SpecificRecord> DecodeRecords<T> of(Topic<T> topic, SerializableFunction<T, java.time.Instant> eventTime) {
-    return new DecodeRecords<>(topic, eventTime);
+    return new DecodeRecords<>(topic, eventTime,
+        java.time.Duration.ofMinutes(KafkaOptions.DEFAULT_MAX_FUTURE_SKEW_MINUTES));
+  }
+
+  /**
+   * The same decoding, with event times allowed up to {@code skew} ahead of the wall clock at decoding
+   * ({@link KafkaOptions#maxFutureSkew}); zero: any event time Beam can carry.
+   */
+  public DecodeRecords<T> withMaxFutureSkew(java.time.Duration skew) {
+    if (skew.isNegative()) {
+      throw new IllegalArgumentException("the future skew must not be negative, got " + skew);
+    }
+    return new DecodeRecords<>(topic, eventTime, skew);
   }
 
   public TupleTag<T> decoded() {
@@ -53,7 +71,7 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
   @Override
   public PCollectionTuple expand(PCollection<RawRecord> input) {
     PCollectionTuple out = input.apply("Decode" + topic.valueClass().getSimpleName(),
-        ParDo.of(new DecodeFn<>(topic.valueClass(), eventTime, decoded, failures, topic.name()))
+        ParDo.of(new DecodeFn<>(topic.valueClass(), eventTime, maxFutureSkew, decoded, failures, topic.name()))
             .withOutputTags(decoded, TupleTagList.of(failures)));
     out.get(decoded).setCoder(AvroCoder.of(topic.valueClass()));
     out.get(failures).setCoder(AvroCoder.of(DeadLetter.class));
@@ -70,6 +88,7 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
   static final class DecodeFn<T extends SpecificRecord> extends DoFn<RawRecord, T> {
     private final Class<T> type;
     private final SerializableFunction<T, java.time.Instant> eventTime;
+    private final java.time.Duration maxFutureSkew;
     private final TupleTag<T> decoded;
     private final TupleTag<DeadLetter> failures;
     private final String step;
@@ -77,10 +96,11 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
     private final Counter failed;
     private transient AvroCodec<T> codec;
 
-    DecodeFn(Class<T> type, SerializableFunction<T, java.time.Instant> eventTime, TupleTag<T> decoded,
-        TupleTag<DeadLetter> failures, String topic) {
+    DecodeFn(Class<T> type, SerializableFunction<T, java.time.Instant> eventTime, java.time.Duration maxFutureSkew,
+        TupleTag<T> decoded, TupleTag<DeadLetter> failures, String topic) {
       this.type = type;
       this.eventTime = eventTime;
+      this.maxFutureSkew = maxFutureSkew;
       this.decoded = decoded;
       this.failures = failures;
       this.step = "Decode" + type.getSimpleName();
@@ -104,8 +124,16 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
         return;
       }
       Instant at;
+      java.time.Instant now = java.time.Instant.now();
       try {
-        at = timestamp(eventTime.apply(value));
+        at = timestamp(eventTime.apply(value), maxFutureSkew, now);
+      } catch (TooFarAhead e) {
+        // stamped with the wall clock, not its own (bogus) time: the dead letter lands where it is looked for
+        // (the lake's _deadletter partition of today, not one years ahead)
+        failed.inc();
+        out.get(failures).outputWithTimestamp(DeadLetters.of(record, "decoded, but its event time is unusable: "
+            + e.getMessage(), step), new Instant(now.toEpochMilli()));
+        return;
       } catch (RuntimeException e) {
         failed.inc();
         out.get(failures).output(DeadLetters.of(record, "decoded, but its event time is unusable: " + e.getMessage(),
@@ -119,9 +147,10 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
     /**
      * The event time as a Beam timestamp; an event time Beam cannot carry (missing, or outside {@link
      * #MIN_EVENT_TIME} .. {@link #MAX_EVENT_TIME}, e.g. nanoseconds written into a millisecond field)
-     * is an error, so the record becomes a dead letter instead of failing the bundle over and over.
+     * is an error, so the record becomes a dead letter instead of failing the bundle over and over; so
+     * is one more than {@code maxFutureSkew} (unless zero) ahead of {@code now}.
      */
-    static Instant timestamp(java.time.Instant t) {
+    static Instant timestamp(java.time.Instant t, java.time.Duration maxFutureSkew, java.time.Instant now) {
       if (t == null) {
         throw new IllegalArgumentException("no event time");
       }
@@ -129,7 +158,21 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
         throw new IllegalArgumentException(t + " is outside the event times a pipeline can carry (" + MIN_EVENT_TIME
             + " .. " + MAX_EVENT_TIME + ")");
       }
+      if (!maxFutureSkew.isZero() && java.time.Duration.between(now, t).compareTo(maxFutureSkew) > 0) {
+        throw new TooFarAhead(t + " is " + java.time.Duration.between(now, t).toMinutes() + " minutes"
+            + " ahead of the wall clock (" + now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + "), more than --maxFutureSkewMinutes=" + maxFutureSkew.toMinutes()
+            + " allows (a producer's clock, or the event, is wrong)");
+      }
       return new Instant(t.toEpochMilli());
+    }
+
+    /** An event time more than the allowed skew ahead of the wall clock. */
+    static final class TooFarAhead extends IllegalArgumentException {
+      private static final long serialVersionUID = 1L;
+
+      TooFarAhead(String message) {
+        super(message);
+      }
     }
 
     /** Event time comes from the event, which may be before the Kafka timestamp: allow moving back. */

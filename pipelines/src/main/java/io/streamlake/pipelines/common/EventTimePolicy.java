@@ -1,6 +1,7 @@
 package io.streamlake.pipelines.common;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
@@ -16,41 +17,62 @@ import org.joda.time.Instant;
  * maxOutOfOrder + idleTimeout}, so one idle partition cannot stall the pipeline. That assumes event
  * time tracks the wall clock, which holds for live streams; historical ranges use the replay mode.
  *
+ * <p>A record stamped more than {@code maxFutureSkew} ahead of the wall clock does not move the
+ * watermark: one record from a producer whose clock is wrong (or with a bogus timestamp, such as
+ * nanoseconds in the millisecond field) would otherwise push the partition's watermark years ahead,
+ * and every later record of the partition would be late. Decoding then sends such a record to the
+ * dead letters ({@link DecodeRecords#withMaxFutureSkew}). A zero skew turns this off.
+ *
  * <p>The policy object is rebuilt by KafkaIO from time to time; it keeps the previous watermark as
  * its floor, so the watermark never moves back.
  */
 public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   private final Duration maxOutOfOrder;
   private final Duration idleTimeout;
+  private final Duration maxFutureSkew;
+  private final Supplier<Instant> clock;
   private Instant maxEventTime = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant watermark;
 
-  EventTimePolicy(Duration maxOutOfOrder, Duration idleTimeout, Optional<Instant> previousWatermark) {
+  EventTimePolicy(Duration maxOutOfOrder, Duration idleTimeout, Duration maxFutureSkew, Supplier<Instant> clock,
+      Optional<Instant> previousWatermark) {
     this.maxOutOfOrder = maxOutOfOrder;
     this.idleTimeout = idleTimeout;
+    this.maxFutureSkew = maxFutureSkew;
+    this.clock = clock;
     this.watermark = previousWatermark.orElse(BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
-  /** A factory for KafkaIO. */
-  public static TimestampPolicyFactory<byte[], byte[]> factory(Duration maxOutOfOrder, Duration idleTimeout) {
-    return (TopicPartition tp, Optional<Instant> previous) -> new EventTimePolicy(maxOutOfOrder, idleTimeout, previous);
+  /** A factory for KafkaIO; {@code maxFutureSkew} zero: every timestamp may move the watermark. */
+  public static TimestampPolicyFactory<byte[], byte[]> factory(Duration maxOutOfOrder, Duration idleTimeout,
+      Duration maxFutureSkew) {
+    return (TopicPartition tp, Optional<Instant> previous) ->
+        new EventTimePolicy(maxOutOfOrder, idleTimeout, maxFutureSkew, Instant::now, previous);
   }
 
   @Override
   public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], byte[]> record) {
     Instant ts = new Instant(record.getTimestamp());
-    if (ts.isAfter(maxEventTime)) {
+    if (ts.isAfter(maxEventTime) && !tooFarAhead(ts)) {
       maxEventTime = ts;
     }
     return ts;
+  }
+
+  /** Whether {@code ts} is more than {@code maxFutureSkew} ahead of the wall clock (never, when the skew is zero). */
+  private boolean tooFarAhead(Instant ts) {
+    return maxFutureSkew.getMillis() > 0 && ts.getMillis() - clock.get().getMillis() > maxFutureSkew.getMillis();
   }
 
   @Override
   public Instant getWatermark(PartitionContext ctx) {
     Instant candidate = maxEventTime.equals(BoundedWindow.TIMESTAMP_MIN_VALUE)
         ? watermark : maxEventTime.minus(maxOutOfOrder);
-    // KafkaIO's SDF read reports a backlog of 1 for a caught-up partition, so <= 1 means "caught up".
-    if (ctx.getMessageBacklog() <= 1 && ctx.getBacklogCheckTime() != null) {
+    // Caught up: KafkaIO's legacy reader (what the Direct, Flink and Spark runners get) reports a backlog of
+    // 0, its SDF read (Dataflow, or --experiments=use_sdf_read) 1. An unknown backlog (-1: no end offset
+    // fetched yet) is not caught up: following the wall clock then would make an unread backlog late.
+    long backlog = ctx.getMessageBacklog();
+    if (backlog >= 0 && backlog <= 1 && ctx.getBacklogCheckTime() != null) {
       Instant idle = ctx.getBacklogCheckTime().minus(maxOutOfOrder).minus(idleTimeout);
       if (idle.isAfter(candidate)) {
         candidate = idle;

@@ -77,7 +77,8 @@ public final class ReadTopic extends PTransform<PBegin, PCollection<RawRecord>> 
             .withConsumerConfigUpdates(consumer)
             .withTimestampPolicyFactory(EventTimePolicy.factory(
                 org.joda.time.Duration.millis(options.getMaxOutOfOrderMs()),
-                org.joda.time.Duration.millis(options.getIdleTimeoutMs()))))
+                org.joda.time.Duration.millis(options.getIdleTimeoutMs()),
+                org.joda.time.Duration.millis(KafkaOptions.maxFutureSkew(options).toMillis()))))
         .apply("ToRawRecords", MapElements.into(TypeDescriptor.of(RawRecord.class))
             .via((KafkaRecord<byte[], byte[]> r) -> new RawRecord(r.getTopic(), r.getPartition(), r.getOffset(),
                 r.getKV().getKey(), r.getKV().getValue(), r.getTimestamp())))

@@ -104,8 +104,9 @@ public final class BookingJoinPipeline {
 
   /** Decodes raw records and joins them: everything between the IO edges. */
   public static Outputs join(PCollection<RawRecord> bookingRecords, PCollection<RawRecord> paymentRecords, Options options) {
-    DecodeRecords<Booking> decodeBookings = DecodeRecords.of(Topics.BOOKINGS, Booking::getBookedAt);
-    DecodeRecords<Payment> decodePayments = DecodeRecords.of(Topics.PAYMENTS, Payment::getPaidAt);
+    java.time.Duration skew = KafkaOptions.maxFutureSkew(options);
+    DecodeRecords<Booking> decodeBookings = DecodeRecords.of(Topics.BOOKINGS, Booking::getBookedAt).withMaxFutureSkew(skew);
+    DecodeRecords<Payment> decodePayments = DecodeRecords.of(Topics.PAYMENTS, Payment::getPaidAt).withMaxFutureSkew(skew);
     PCollectionTuple bookings = bookingRecords.apply("ParseBookings", decodeBookings);
     PCollectionTuple payments = paymentRecords.apply("ParsePayments", decodePayments);
     BookingPaymentJoin.Result joined = BookingPaymentJoin.Inputs

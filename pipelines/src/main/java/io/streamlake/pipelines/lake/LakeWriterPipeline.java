@@ -107,7 +107,8 @@ public final class LakeWriterPipeline {
   /** Everything between the IO edges: raw records of {@code topics} to bronze files. Tests call this. */
   public static WriteFilesResult<String> land(PCollection<RawRecord> records, List<Topic<?>> topics, Options options) {
     return records
-        .apply("ToLakeRecords", ToLakeRecords.of(topics, options.getTopicPrefix()))
+        .apply("ToLakeRecords", ToLakeRecords.of(topics, options.getTopicPrefix())
+            .withMaxFutureSkew(KafkaOptions.maxFutureSkew(options)))
         .apply("WriteBronze", WriteLake.to(LakeLayout.root(options.getLakeRoot()) + "/" + LakeLayout.BRONZE,
             Duration.standardSeconds(options.getCloseFilesEverySeconds()), options.getShards(), newRunId()));
   }

@@ -4,6 +4,7 @@ import io.streamlake.events.DeadLetter;
 import io.streamlake.pipelines.common.DeadLetters;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import io.streamlake.pipelines.common.DecodeRecords;
+import io.streamlake.pipelines.common.KafkaOptions;
 import io.streamlake.pipelines.common.RawRecord;
 import io.streamlake.schemas.AvroCodec;
 import io.streamlake.schemas.Topic;
@@ -30,15 +31,18 @@ import org.joda.time.Instant;
  * schema ({@link DecodeRecords}, which stamps it with the event's own time), re-encoded with the
  * current schema, and placed in {@code TOPIC/dt=.../hour=...} of its <b>event</b> time. A record that
  * does not decode, or comes from a topic not in the list, becomes a dead letter in {@code
- * _deadletter/dt=.../hour=...} of its Kafka timestamp.
+ * _deadletter/dt=.../hour=...} of its Kafka timestamp (of its decoding, when its event time is too far ahead of
+ * the wall clock: {@link DecodeRecords}).
  */
 public final class ToLakeRecords extends PTransform<PCollection<RawRecord>, PCollection<LakeRecord>> {
   private final List<Topic<?>> topics;
   private final String topicPrefix;
+  private final java.time.Duration maxFutureSkew;
 
-  private ToLakeRecords(List<Topic<?>> topics, String topicPrefix) {
+  private ToLakeRecords(List<Topic<?>> topics, String topicPrefix, java.time.Duration maxFutureSkew) {
     this.topics = List.copyOf(topics);
     this.topicPrefix = topicPrefix == null ? "" : topicPrefix;
+    this.maxFutureSkew = maxFutureSkew;
   }
 
   /**
@@ -46,7 +50,13 @@ public final class ToLakeRecords extends PTransform<PCollection<RawRecord>, PCol
    * @param topicPrefix prefix of the Kafka topic names (stripped: the lake uses registry names)
    */
   public static ToLakeRecords of(List<Topic<?>> topics, String topicPrefix) {
-    return new ToLakeRecords(topics, topicPrefix);
+    return new ToLakeRecords(topics, topicPrefix,
+        java.time.Duration.ofMinutes(KafkaOptions.DEFAULT_MAX_FUTURE_SKEW_MINUTES));
+  }
+
+  /** The same, with event times allowed up to {@code skew} ahead of the wall clock ({@link DecodeRecords#withMaxFutureSkew}). */
+  public ToLakeRecords withMaxFutureSkew(java.time.Duration skew) {
+    return new ToLakeRecords(topics, topicPrefix, skew);
   }
 
   @Override
@@ -66,9 +76,10 @@ public final class ToLakeRecords extends PTransform<PCollection<RawRecord>, PCol
     return PCollectionList.of(parts).apply("CollectLakeRecords", Flatten.pCollections()).setCoder(LakeRecord.Coder.of());
   }
 
-  private static <T extends SpecificRecord> void decode(Topic<T> topic, PCollection<RawRecord> raw,
+  private <T extends SpecificRecord> void decode(Topic<T> topic, PCollection<RawRecord> raw,
       List<PCollection<LakeRecord>> parts, List<PCollection<DeadLetter>> deadLetters) {
-    DecodeRecords<T> decode = DecodeRecords.of(topic, new EventTimeFn<>(LakeLayout.eventTimeField(topic.schema())));
+    DecodeRecords<T> decode = DecodeRecords.of(topic, new EventTimeFn<>(LakeLayout.eventTimeField(topic.schema())))
+        .withMaxFutureSkew(maxFutureSkew);
     PCollectionTuple decoded = raw.apply("Parse" + stepName(topic.name()), decode);
     parts.add(decoded.get(decode.decoded())
         .apply("Place" + stepName(topic.name()), ParDo.of(new PlaceFn<>(topic.valueClass(), topic.name()))));

@@ -73,14 +73,14 @@ public final class RetailOltpPipeline {
   /** Reads the topic, checks the lines and writes every output. */
   public static Outputs build(Pipeline pipeline, Options options) {
     PCollection<RawRecord> records = pipeline.apply("ReadInvoiceLines", ReadTopic.of(options, Topics.RETAIL_INVOICE_LINES));
-    Outputs outputs = parse(records);
+    Outputs outputs = parse(records, options);
     write(outputs, options);
     return outputs;
   }
 
   /** Decodes and checks raw records: everything between the IO edges. */
-  public static Outputs parse(PCollection<RawRecord> records) {
-    ValidateInvoiceLines validate = ValidateInvoiceLines.create();
+  public static Outputs parse(PCollection<RawRecord> records, Options options) {
+    ValidateInvoiceLines validate = ValidateInvoiceLines.create().withMaxFutureSkew(KafkaOptions.maxFutureSkew(options));
     PCollectionTuple checked = records.apply("ValidateInvoiceLines", validate);
     return new Outputs(checked.get(validate.valid()), checked.get(validate.deadLetters()));
   }

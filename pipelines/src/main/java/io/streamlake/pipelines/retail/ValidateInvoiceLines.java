@@ -4,6 +4,7 @@ import io.streamlake.events.DeadLetter;
 import io.streamlake.events.retail.InvoiceLine;
 import io.streamlake.pipelines.common.DeadLetters;
 import io.streamlake.pipelines.common.DecodeRecords;
+import io.streamlake.pipelines.common.KafkaOptions;
 import io.streamlake.pipelines.common.RawRecord;
 import io.streamlake.schemas.AvroCodec;
 import io.streamlake.schemas.InvoiceLineRules;
@@ -33,8 +34,19 @@ public final class ValidateInvoiceLines extends PTransform<PCollection<RawRecord
   private final TupleTag<InvoiceLine> valid = new TupleTag<>() {};
   private final TupleTag<DeadLetter> deadLetters = new TupleTag<>() {};
 
+  private final java.time.Duration maxFutureSkew;
+
+  private ValidateInvoiceLines(java.time.Duration maxFutureSkew) {
+    this.maxFutureSkew = maxFutureSkew;
+  }
+
   public static ValidateInvoiceLines create() {
-    return new ValidateInvoiceLines();
+    return new ValidateInvoiceLines(java.time.Duration.ofMinutes(KafkaOptions.DEFAULT_MAX_FUTURE_SKEW_MINUTES));
+  }
+
+  /** The same checks, with invoice dates allowed up to {@code skew} ahead of the wall clock ({@link DecodeRecords#withMaxFutureSkew}). */
+  public ValidateInvoiceLines withMaxFutureSkew(java.time.Duration skew) {
+    return new ValidateInvoiceLines(skew);
   }
 
   public TupleTag<InvoiceLine> valid() {
@@ -47,7 +59,8 @@ public final class ValidateInvoiceLines extends PTransform<PCollection<RawRecord
 
   @Override
   public PCollectionTuple expand(PCollection<RawRecord> records) {
-    DecodeRecords<InvoiceLine> decode = DecodeRecords.of(Topics.RETAIL_INVOICE_LINES, InvoiceLine::getInvoiceDate);
+    DecodeRecords<InvoiceLine> decode = DecodeRecords.of(Topics.RETAIL_INVOICE_LINES, InvoiceLine::getInvoiceDate)
+        .withMaxFutureSkew(maxFutureSkew);
     PCollectionTuple decoded = records.apply("DecodeInvoiceLines", decode);
     TupleTag<DeadLetter> invalid = new TupleTag<>() {};
     PCollectionTuple checked = decoded.get(decode.decoded())

@@ -203,10 +203,15 @@ public final class WindowsPipeline {
     Duration lateness = Duration.standardMinutes(options.getAllowedLatenessMinutes());
     Duration retention = Duration.standardMinutes(options.getStateRetentionMinutes());
 
-    DecodeRecords<PageView> decodeViews = DecodeRecords.of(Topics.PAGE_VIEWS, PageView::getViewedAt);
-    DecodeRecords<StarRating> decodeRatings = DecodeRecords.of(Topics.STAR_RATINGS, StarRating::getRatedAt);
-    DecodeRecords<BoxOfficeEvent> decodeBoxOffice = DecodeRecords.of(Topics.BOX_OFFICE, BoxOfficeEvent::getEventTime);
-    DecodeRecords<FlightState> decodeFlights = DecodeRecords.of(Topics.FLIGHTS, FlightState::getLastContact);
+    java.time.Duration skew = KafkaOptions.maxFutureSkew(options);
+    DecodeRecords<PageView> decodeViews = DecodeRecords.of(Topics.PAGE_VIEWS, PageView::getViewedAt)
+        .withMaxFutureSkew(skew);
+    DecodeRecords<StarRating> decodeRatings = DecodeRecords.of(Topics.STAR_RATINGS, StarRating::getRatedAt)
+        .withMaxFutureSkew(skew);
+    DecodeRecords<BoxOfficeEvent> decodeBoxOffice = DecodeRecords.of(Topics.BOX_OFFICE, BoxOfficeEvent::getEventTime)
+        .withMaxFutureSkew(skew);
+    DecodeRecords<FlightState> decodeFlights = DecodeRecords.of(Topics.FLIGHTS, FlightState::getLastContact)
+        .withMaxFutureSkew(skew);
     PCollectionTuple views = in.pageViews().apply("ParsePageViews", decodeViews);
     PCollectionTuple ratings = in.ratings().apply("ParseRatings", decodeRatings);
     PCollectionTuple boxOffice = in.boxOffice().apply("ParseBoxOffice", decodeBoxOffice);

@@ -72,4 +72,50 @@ class DecodeRecordsTest {
     assertEquals(1L, counters.get("decode:bookings_decoded"));
     assertEquals(3L, counters.get("decode:bookings_dead_letter"));
   }
+
+  /** Emits each dead letter's source offset and Beam timestamp. */
+  private static final class OffsetAndTimestamp extends DoFn<DeadLetter, String> {
+    @ProcessElement
+    public void process(@Element DeadLetter d, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
+      out.output(d.getSourceOffset() + "@" + ts.getMillis());
+    }
+  }
+
+  @Test
+  void anEventFarAheadOfTheWallClockIsADeadLetterPlacedAtItsDecoding() {
+    // a producer whose clock is two hours fast, one a few minutes fast; the default skew allows an hour
+    Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant twoHoursAhead = before.plus(java.time.Duration.ofHours(2));
+    Instant minutesAhead = before.plus(java.time.Duration.ofMinutes(10));
+    List<TimestampedValue<RawRecord>> records = List.of(
+        raw(1, Topics.BOOKINGS.codec().encode(booking("b-ahead", twoHoursAhead))),
+        raw(2, Topics.BOOKINGS.codec().encode(booking("b-near", minutesAhead))));
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    DecodeRecords<Booking> decode = DecodeRecords.of(Topics.BOOKINGS, Booking::getBookedAt);
+    PCollectionTuple out = p.apply("Records", Create.timestamped(records)).apply("Default", decode);
+    Collected<String> decoded = Collected.of(out.get(decode.decoded()).apply(ParDo.of(new IdAndTimestamp())), "near");
+    Collected<DeadLetter> dead = Collected.of(out.get(decode.failures()), "ahead");
+    Collected<String> deadAt = Collected.of(out.get(decode.failures()).apply(ParDo.of(new OffsetAndTimestamp())),
+        "aheadAt");
+    // the check off: both decode
+    DecodeRecords<Booking> unchecked = DecodeRecords.of(Topics.BOOKINGS, Booking::getBookedAt)
+        .withMaxFutureSkew(java.time.Duration.ZERO);
+    PCollectionTuple all = p.apply("Again", Create.timestamped(records)).apply("Unchecked", unchecked);
+    Collected<String> allDecoded = Collected.of(all.get(unchecked.decoded()).apply("Ids", ParDo.of(new IdAndTimestamp())),
+        "all");
+    p.run().waitUntilFinish();
+    Instant after = Instant.now();
+
+    assertEquals(List.of("b-near@" + minutesAhead.toEpochMilli()), decoded.get());
+    assertEquals(1, dead.get().size(), dead.get().toString());
+    DeadLetter d = dead.get().get(0);
+    assertEquals(1L, d.getSourceOffset());
+    assertTrue(d.getError().contains("ahead of the wall clock") && d.getError().contains(twoHoursAhead.toString())
+        && d.getError().contains("--maxFutureSkewMinutes=60"), d.getError());
+    long placedAt = Long.parseLong(deadAt.get().get(0).split("@")[1]);
+    assertTrue(placedAt >= before.toEpochMilli() && placedAt <= after.toEpochMilli(),
+        "the dead letter is stamped when it was decoded, not at its bogus event time: " + Instant.ofEpochMilli(placedAt));
+    assertEquals(2, allDecoded.get().size(), allDecoded.get().toString());
+    assertTrue(allDecoded.get().contains("b-ahead@" + twoHoursAhead.toEpochMilli()), allDecoded.get().toString());
+  }
 }

@@ -32,13 +32,18 @@ class EventTimePolicyTest {
     }
   }
 
+  /** A policy with the default future skew (an hour) whose wall clock is {@code T}. */
+  private static EventTimePolicy policy(Optional<Instant> previous) {
+    return new EventTimePolicy(MAX_DELAY, IDLE, Duration.standardHours(1), () -> T, previous);
+  }
+
   private static KafkaRecord<byte[], byte[]> record(Instant ts) {
     return new KafkaRecord<>("t", 0, 0, ts.getMillis(), KafkaTimestampType.CREATE_TIME, null, KV.of(null, new byte[0]));
   }
 
   @Test
   void watermarkTrailsTheHighestEventTimeByTheOutOfOrderBound() {
-    EventTimePolicy policy = new EventTimePolicy(MAX_DELAY, IDLE, Optional.empty());
+    EventTimePolicy policy = policy(Optional.empty());
     Context ctx = new Context();
     ctx.backlog = 100;
     ctx.checkTime = T;
@@ -51,7 +56,7 @@ class EventTimePolicyTest {
   @Test
   void idlePartition() {
     // a partition that is caught up follows the wall clock, so it does not hold the pipeline back
-    EventTimePolicy idle = new EventTimePolicy(MAX_DELAY, IDLE, Optional.empty());
+    EventTimePolicy idle = policy(Optional.empty());
     Context ctx = new Context();
     ctx.backlog = 0;
     ctx.checkTime = T;
@@ -65,8 +70,19 @@ class EventTimePolicyTest {
   }
 
   @Test
+  void anUnknownBacklogIsNotCaughtUp() {
+    // the legacy reader's backlog before it knows the end offset: UNKNOWN_SIZE (-1)
+    EventTimePolicy policy = policy(Optional.empty());
+    Context ctx = new Context();
+    ctx.backlog = -1;
+    ctx.checkTime = T;
+    policy.getTimestampForRecord(ctx, record(T.minus(Duration.standardHours(3))));
+    assertEquals(T.minus(Duration.standardHours(3)).minus(MAX_DELAY), policy.getWatermark(ctx));
+  }
+
+  @Test
   void aPartitionWithBacklogIsNeverAdvancedByTheWallClock() {
-    EventTimePolicy busy = new EventTimePolicy(MAX_DELAY, IDLE, Optional.empty());
+    EventTimePolicy busy = policy(Optional.empty());
     Context ctx = new Context();
     ctx.backlog = 5000;
     ctx.checkTime = T.plus(Duration.standardDays(1));
@@ -76,14 +92,35 @@ class EventTimePolicyTest {
 
   @Test
   void theWatermarkNeverMovesBack() {
-    EventTimePolicy rebuilt = new EventTimePolicy(MAX_DELAY, IDLE, Optional.of(T));
+    EventTimePolicy rebuilt = policy(Optional.of(T));
     Context ctx = new Context();
     ctx.backlog = 10;
     ctx.checkTime = T;
     rebuilt.getTimestampForRecord(ctx, record(T.minus(Duration.standardMinutes(1))));
     assertEquals(T, rebuilt.getWatermark(ctx));
-    EventTimePolicy fresh = new EventTimePolicy(MAX_DELAY, IDLE, Optional.empty());
+    EventTimePolicy fresh = policy(Optional.empty());
     ctx.backlog = 10;
     assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, fresh.getWatermark(ctx), "no data, backlog: no progress yet");
+  }
+
+  @Test
+  void aRecordStampedFarAheadOfTheWallClockDoesNotMoveTheWatermark() {
+    // one record from a producer whose clock is a year fast: the partition's later records must not all be late
+    EventTimePolicy policy = policy(Optional.empty());
+    Context ctx = new Context();
+    ctx.backlog = 100;
+    ctx.checkTime = T;
+    policy.getTimestampForRecord(ctx, record(T.minus(Duration.standardMinutes(5))));
+    Instant wrong = T.plus(Duration.standardDays(365));
+    assertEquals(wrong, policy.getTimestampForRecord(ctx, record(wrong)), "the record keeps its timestamp");
+    assertEquals(T.minus(Duration.standardMinutes(5)).minus(MAX_DELAY), policy.getWatermark(ctx));
+    // within the skew, a record ahead of the clock still counts
+    Instant ahead = T.plus(Duration.standardMinutes(59));
+    policy.getTimestampForRecord(ctx, record(ahead));
+    assertEquals(ahead.minus(MAX_DELAY), policy.getWatermark(ctx));
+    // a zero skew turns the check off
+    EventTimePolicy unchecked = new EventTimePolicy(MAX_DELAY, IDLE, Duration.ZERO, () -> T, Optional.empty());
+    unchecked.getTimestampForRecord(ctx, record(wrong));
+    assertEquals(wrong.minus(MAX_DELAY), unchecked.getWatermark(ctx));
   }
 }

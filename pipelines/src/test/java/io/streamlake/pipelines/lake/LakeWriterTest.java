@@ -88,6 +88,28 @@ class LakeWriterTest {
   }
 
   @Test
+  void anEventStampedFarAheadOfTheWallClockIsADeadLetterInTodaysPartition() {
+    // a producer whose clock is a year fast: no bronze partition a year ahead (no hourly run would read it)
+    Instant ahead = Instant.now().plus(java.time.Duration.ofDays(365)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant before = Instant.now();
+    writeBounded(List.of(
+        raw(Topics.BOOKINGS, booking("b1", OLD), NOW),
+        raw(Topics.BOOKINGS, booking("b-ahead", ahead), ahead)));
+    Instant after = Instant.now();
+
+    assertEquals(1, LakeFixtures.read(lake.resolve("bronze/bookings").resolve(parquetFiles(lake.resolve("bronze/bookings"))
+        .get(0)), Topics.BOOKINGS.schema()).size());
+    List<String> dead = parquetFiles(lake.resolve("bronze/_deadletter"));
+    assertEquals(1, dead.size(), dead::toString);
+    Set<String> decodingHours = new HashSet<>(List.of(LakeLayout.partition(before), LakeLayout.partition(after)));
+    assertTrue(decodingHours.stream().anyMatch(dead.get(0)::startsWith),
+        "placed at its decoding " + decodingHours + ", not a year ahead: " + dead);
+    GenericRecord row = LakeFixtures.read(lake.resolve("bronze/_deadletter").resolve(dead.get(0)),
+        DeadLetter.getClassSchema()).get(0);
+    assertTrue(row.get("error").toString().contains("ahead of the wall clock"), row.get("error").toString());
+  }
+
+  @Test
   void aSecondRunNeverOverwritesTheFirst() {
     List<TimestampedValue<RawRecord>> records = List.of(raw(Topics.BOOKINGS, booking("b1", OLD), NOW));
     writeBounded(records);

@@ -44,7 +44,7 @@ class RetailOltpPipelineTest {
       stream = stream.advanceProcessingTime(org.joda.time.Duration.standardSeconds(1));
     }
     Pipeline p = Pipeline.create(options);
-    RetailOltpPipeline.Outputs out = RetailOltpPipeline.parse(p.apply("Records", stream.advanceWatermarkToInfinity()));
+    RetailOltpPipeline.Outputs out = RetailOltpPipeline.parse(p.apply("Records", stream.advanceWatermarkToInfinity()), options);
     RetailOltpPipeline.write(out, options);
     Collected<DeadLetter> dead = Collected.of(out.deadLetters(), "dead");
     PipelineResult result = p.run();

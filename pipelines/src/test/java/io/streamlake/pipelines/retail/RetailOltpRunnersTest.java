@@ -54,7 +54,7 @@ class RetailOltpRunnersTest {
     Warehouse.of(options).migrate(OltpStore.MIGRATIONS);
     Pipeline p = Pipeline.create(options);
     RetailOltpPipeline.Outputs out = RetailOltpPipeline.parse(
-        p.apply("Records", Create.timestamped(records()).withCoder(RawRecord.Coder.of())));
+        p.apply("Records", Create.timestamped(records()).withCoder(RawRecord.Coder.of())), options);
     RetailOltpPipeline.write(out, options);
     Collected<DeadLetter> dead = Collected.of(out.deadLetters(), "dead-" + runner);
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
