@@ -1,5 +1,6 @@
 package io.streamlake.schemas;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,6 +23,10 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class AvroCodec<T extends SpecificRecord> {
   private static final Map<Class<?>, AvroCodec<?>> CACHE = new ConcurrentHashMap<>();
+
+  static {
+    AvroLimits.apply(); // a garbage length fails the decode instead of allocating what it claims
+  }
 
   private final Class<T> type;
   private final byte[] header;
@@ -127,8 +132,19 @@ public final class AvroCodec<T extends SpecificRecord> {
               + ", " + bytes.length + " bytes");
     }
     try {
-      return decoder.decode(bytes);
+      // from a stream, to see what is left after the record: single-object bytes are one record, so
+      // anything more (two records run together, a trailer) is not a valid record either
+      ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+      T value = decoder.decode(in, null);
+      if (in.available() > 0) {
+        throw new AvroDecodeException("not one " + type.getSimpleName() + ": " + in.available() + " bytes follow the"
+            + " record (of " + bytes.length + ")");
+      }
+      return value;
     } catch (IOException | RuntimeException e) {
+      if (e instanceof AvroDecodeException decodeError) {
+        throw decodeError;
+      }
       throw new AvroDecodeException(
           "cannot decode " + type.getSimpleName() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }

@@ -169,8 +169,9 @@ final class CompiledRecordWriter {
   /** A union of null and one other type, in either order. */
   private static ValueWriter nullable(Schema schema, String path) {
     List<Schema> types = schema.getTypes();
-    if (types.size() != 2) {
-      return null;
+    if (types.size() != 2
+        || types.get(0).getType() != Schema.Type.NULL && types.get(1).getType() != Schema.Type.NULL) {
+      return null; // not a union with null (say [string, int]): Avro's own writer resolves the branch
     }
     int nullIndex = types.get(0).getType() == Schema.Type.NULL ? 0 : 1;
     Schema other = types.get(1 - nullIndex);

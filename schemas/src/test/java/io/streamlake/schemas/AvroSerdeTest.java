@@ -140,6 +140,53 @@ class AvroSerdeTest {
     assertThrows(AvroDecodeException.class, () -> Topics.BOOKINGS.codec().decode(null));
   }
 
+  /** The codec's header (marker and fingerprint) of a topic, then {@code body}. */
+  private static <T extends SpecificRecord> byte[] withHeader(Topic<T> topic, byte[] body) {
+    byte[] valid = topic.codec().encode(SampleRecords.sample(topic.valueClass(), 1));
+    byte[] out = Arrays.copyOf(valid, 10 + body.length);
+    System.arraycopy(body, 0, out, 10, body.length);
+    return out;
+  }
+
+  private static byte[] avroLong(long v) {
+    byte[] buf = new byte[10];
+    return Arrays.copyOf(buf, org.apache.avro.io.BinaryData.encodeLong(v, buf, 0));
+  }
+
+  @Test
+  void aLengthNoRecordCouldHaveFailsTheDecodeWithoutAllocatingIt() {
+    // a 15-byte record announcing a string of a billion bytes: Avro allocated it first (OutOfMemoryError
+    // in a small heap, past the decoder's error handling); now Avro's limit refuses it
+    AvroDecodeException string = assertThrows(AvroDecodeException.class,
+        () -> Topics.BOOKINGS.codec().decode(withHeader(Topics.BOOKINGS, avroLong(1_000_000_000L))));
+    assertTrue(string.getMessage().contains("exceeds maximum allowed"), string.getMessage());
+    // an order whose items array announces 200 million items after three empty strings
+    byte[] body = new byte[3 + 5];
+    int n = org.apache.avro.io.BinaryData.encodeLong(200_000_000L, body, 3);
+    AvroDecodeException items = assertThrows(AvroDecodeException.class,
+        () -> Topics.ORDERS.codec().decode(withHeader(Topics.ORDERS, Arrays.copyOf(body, 3 + n))));
+    assertTrue(items.getMessage().contains("exceeds maximum allowed"), items.getMessage());
+  }
+
+  @Test
+  void bytesAfterTheRecordAreNotOneRecord() {
+    byte[] valid = Topics.BOOKINGS.codec().encode(SampleRecords.sample(Booking.class, 1));
+    byte[] trailer = Arrays.copyOf(valid, valid.length + 4);
+    AvroDecodeException e = assertThrows(AvroDecodeException.class, () -> Topics.BOOKINGS.codec().decode(trailer));
+    assertTrue(e.getMessage().contains("4 bytes follow the record"), e.getMessage());
+    byte[] two = Arrays.copyOf(valid, valid.length * 2);
+    System.arraycopy(valid, 0, two, valid.length, valid.length);
+    assertThrows(AvroDecodeException.class, () -> Topics.BOOKINGS.codec().decode(two), "two records run together");
+    assertEquals(SampleRecords.sample(Booking.class, 1), Topics.BOOKINGS.codec().decode(valid));
+  }
+
+  @Test
+  void aUnionOfTwoNonNullTypesGetsNoCompiledWriter() {
+    org.apache.avro.Schema union = new org.apache.avro.Schema.Parser().parse("{\"type\": \"record\", \"name\": \"U\", "
+        + "\"fields\": [{\"name\": \"v\", \"type\": [\"string\", \"int\"]}]}");
+    assertTrue(CompiledRecordWriter.of(union).isEmpty(), "the compiled writer took branch 1 for null");
+  }
+
   @Test
   void poisonRecordNamesTopicPartitionAndOffset() {
     ConsumerRecord<byte[], byte[]> record =
