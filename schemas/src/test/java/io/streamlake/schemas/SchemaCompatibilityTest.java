@@ -47,6 +47,19 @@ class SchemaCompatibilityTest {
             + forward.getResult().getIncompatibilities());
   }
 
+  /** The decoder accepts records of every release it registers, not only the latest: it must read them all. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("topics")
+  void currentSchemaReadsEveryRelease(Topic<?> topic) {
+    Schema current = topic.schema();
+    for (Schema release : SchemaHistory.previousVersions(current.getFullName())) {
+      SchemaCompatibility.SchemaPairCompatibility backward =
+          SchemaCompatibility.checkReaderWriterCompatibility(current, release);
+      assertEquals(SchemaCompatibilityType.COMPATIBLE, backward.getType(), current.getFullName()
+          + " cannot read its release " + release + ": " + backward.getResult().getIncompatibilities());
+    }
+  }
+
   @Test
   void aBreakingChangeIsCaught() {
     Schema latest = SchemaHistory.previousVersions(Booking.getClassSchema().getFullName()).get(0);
