@@ -28,7 +28,9 @@ import org.joda.time.Instant;
  * (default {@value KafkaOptions#DEFAULT_MAX_FUTURE_SKEW_MINUTES} minutes: a producer's clock or the
  * event is wrong; left in, it would sit in the join's and the windows' state until its time came and
  * land in a lake partition years ahead that no hourly run reads) goes to {@link #failures()} as a
- * dead letter with the reason; nothing is thrown and nothing is dropped.
+ * dead letter with the reason; nothing is thrown and nothing is dropped. An optional {@link Check}
+ * ({@link #withCheck}) applies a topic's rules to each decoded value in the same step, so a value that
+ * breaks one becomes a dead letter that still carries the record's partition, offset and bytes as read.
  */
 public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
   private final Topic<T> topic;
@@ -36,17 +38,28 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
   private final TupleTag<T> decoded = new TupleTag<>() {};
   private final TupleTag<DeadLetter> failures = new TupleTag<>() {};
   private final java.time.Duration maxFutureSkew;
+  private final Check<T> check;
+
+  /** A topic's rules for a decoded value: what is wrong with it, nothing when it keeps every rule. */
+  public interface Check<T> extends java.io.Serializable {
+    /** The step its dead letters name. */
+    String step();
+
+    /** The reason the value is invalid, or null when it is valid. */
+    String violation(T value);
+  }
 
   private DecodeRecords(Topic<T> topic, SerializableFunction<T, java.time.Instant> eventTime,
-      java.time.Duration maxFutureSkew) {
+      java.time.Duration maxFutureSkew, Check<T> check) {
     this.topic = topic;
     this.eventTime = eventTime;
     this.maxFutureSkew = maxFutureSkew;
+    this.check = check;
   }
 
   public static <T extends SpecificRecord> DecodeRecords<T> of(Topic<T> topic, SerializableFunction<T, java.time.Instant> eventTime) {
     return new DecodeRecords<>(topic, eventTime,
-        java.time.Duration.ofMinutes(KafkaOptions.DEFAULT_MAX_FUTURE_SKEW_MINUTES));
+        java.time.Duration.ofMinutes(KafkaOptions.DEFAULT_MAX_FUTURE_SKEW_MINUTES), null);
   }
 
   /**
@@ -57,7 +70,12 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
     if (skew.isNegative()) {
       throw new IllegalArgumentException("the future skew must not be negative, got " + skew);
     }
-    return new DecodeRecords<>(topic, eventTime, skew);
+    return new DecodeRecords<>(topic, eventTime, skew, check);
+  }
+
+  /** The same decoding, then {@code check} on every decoded value (a failure is a dead letter of its step). */
+  public DecodeRecords<T> withCheck(Check<T> check) {
+    return new DecodeRecords<>(topic, eventTime, maxFutureSkew, check);
   }
 
   public TupleTag<T> decoded() {
@@ -71,7 +89,7 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
   @Override
   public PCollectionTuple expand(PCollection<RawRecord> input) {
     PCollectionTuple out = input.apply("Decode" + topic.valueClass().getSimpleName(),
-        ParDo.of(new DecodeFn<>(topic.valueClass(), eventTime, maxFutureSkew, decoded, failures, topic.name()))
+        ParDo.of(new DecodeFn<>(topic.valueClass(), eventTime, maxFutureSkew, check, decoded, failures, topic.name()))
             .withOutputTags(decoded, TupleTagList.of(failures)));
     out.get(decoded).setCoder(AvroCoder.of(topic.valueClass()));
     out.get(failures).setCoder(AvroCoder.of(DeadLetter.class));
@@ -89,6 +107,7 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
     private final Class<T> type;
     private final SerializableFunction<T, java.time.Instant> eventTime;
     private final java.time.Duration maxFutureSkew;
+    private final Check<T> check;
     private final TupleTag<T> decoded;
     private final TupleTag<DeadLetter> failures;
     private final String step;
@@ -97,10 +116,11 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
     private transient AvroCodec<T> codec;
 
     DecodeFn(Class<T> type, SerializableFunction<T, java.time.Instant> eventTime, java.time.Duration maxFutureSkew,
-        TupleTag<T> decoded, TupleTag<DeadLetter> failures, String topic) {
+        Check<T> check, TupleTag<T> decoded, TupleTag<DeadLetter> failures, String topic) {
       this.type = type;
       this.eventTime = eventTime;
       this.maxFutureSkew = maxFutureSkew;
+      this.check = check;
       this.decoded = decoded;
       this.failures = failures;
       this.step = "Decode" + type.getSimpleName();
@@ -138,6 +158,12 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
         failed.inc();
         out.get(failures).output(DeadLetters.of(record, "decoded, but its event time is unusable: " + e.getMessage(),
             step));
+        return;
+      }
+      String violation = check == null ? null : check.violation(value);
+      if (violation != null) {
+        failed.inc();
+        out.get(failures).output(DeadLetters.of(record, violation, check.step()));
         return;
       }
       ok.inc();

@@ -2,27 +2,19 @@ package io.streamlake.pipelines.retail;
 
 import io.streamlake.events.DeadLetter;
 import io.streamlake.events.retail.InvoiceLine;
-import io.streamlake.pipelines.common.DeadLetters;
 import io.streamlake.pipelines.common.DecodeRecords;
 import io.streamlake.pipelines.common.KafkaOptions;
 import io.streamlake.pipelines.common.RawRecord;
-import io.streamlake.schemas.AvroCodec;
 import io.streamlake.schemas.InvoiceLineRules;
 import io.streamlake.schemas.Topics;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Raw records of the retail topic to valid {@link InvoiceLine}s: decodes them ({@link DecodeRecords},
@@ -60,47 +52,36 @@ public final class ValidateInvoiceLines extends PTransform<PCollection<RawRecord
   @Override
   public PCollectionTuple expand(PCollection<RawRecord> records) {
     DecodeRecords<InvoiceLine> decode = DecodeRecords.of(Topics.RETAIL_INVOICE_LINES, InvoiceLine::getInvoiceDate)
-        .withMaxFutureSkew(maxFutureSkew);
+        .withMaxFutureSkew(maxFutureSkew)
+        .withCheck(new RulesCheck());
     PCollectionTuple decoded = records.apply("DecodeInvoiceLines", decode);
-    TupleTag<DeadLetter> invalid = new TupleTag<>() {};
-    PCollectionTuple checked = decoded.get(decode.decoded())
-        .apply("CheckInvoiceLineRules", ParDo.of(new CheckRulesFn(valid, invalid))
-            .withOutputTags(valid, TupleTagList.of(invalid)));
-    checked.get(valid).setCoder(AvroCoder.of(InvoiceLine.class));
-    checked.get(invalid).setCoder(AvroCoder.of(DeadLetter.class));
-    PCollection<DeadLetter> failures = PCollectionList.of(decoded.get(decode.failures())).and(checked.get(invalid))
-        .apply("CollectDeadLetters", Flatten.pCollections());
-    return PCollectionTuple.of(valid, checked.get(valid)).and(deadLetters, failures);
+    return PCollectionTuple.of(valid, decoded.get(decode.decoded())).and(deadLetters, decoded.get(decode.failures()));
   }
 
-  /** Passes a line that keeps every rule; a line that breaks one becomes a dead letter naming each broken rule. */
-  static final class CheckRulesFn extends DoFn<InvoiceLine, InvoiceLine> {
+  /**
+   * The rules of {@link InvoiceLineRules}, checked as the line is decoded: a line that breaks one
+   * becomes a dead letter naming each broken rule, with the record's partition, offset and bytes.
+   */
+  static final class RulesCheck implements DecodeRecords.Check<InvoiceLine> {
+    private static final long serialVersionUID = 1L;
     static final String STEP = "CheckInvoiceLineRules";
-    private final TupleTag<InvoiceLine> valid;
-    private final TupleTag<DeadLetter> invalid;
     private final Counter ok = Metrics.counter("retail", "lines_valid");
     private final Counter failed = Metrics.counter("retail", "lines_invalid");
 
-    CheckRulesFn(TupleTag<InvoiceLine> valid, TupleTag<DeadLetter> invalid) {
-      this.valid = valid;
-      this.invalid = invalid;
+    @Override
+    public String step() {
+      return STEP;
     }
 
-    @ProcessElement
-    public void process(@Element InvoiceLine line, MultiOutputReceiver out) {
+    @Override
+    public String violation(InvoiceLine line) {
       List<InvoiceLineRules.Violation> violations = InvoiceLineRules.check(line);
       if (violations.isEmpty()) {
         ok.inc();
-        out.get(valid).output(line);
-        return;
+        return null;
       }
       failed.inc();
-      // the decoded value re-encoded: the bytes as read, for a record written with the current schema
-      byte[] bytes = AvroCodec.of(InvoiceLine.class).encode(line);
-      String error = "invalid invoice line: " + violations.stream().map(Object::toString).collect(Collectors.joining("; "));
-      out.get(invalid).output(DeadLetters.of(Topics.RETAIL_INVOICE_LINES.name(), bytes, error, STEP,
-          line.getInvoiceNo() + "#" + line.getLineNo()));
+      return "invalid invoice line: " + violations.stream().map(Object::toString).collect(Collectors.joining("; "));
     }
-
   }
 }

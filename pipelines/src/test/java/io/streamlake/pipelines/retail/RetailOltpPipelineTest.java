@@ -3,6 +3,7 @@ package io.streamlake.pipelines.retail;
 import static io.streamlake.pipelines.retail.RetailFixtures.line;
 import static io.streamlake.pipelines.retail.RetailFixtures.minutes;
 import static io.streamlake.pipelines.retail.RetailFixtures.raw;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -155,6 +156,16 @@ class RetailOltpPipelineTest {
     assertEquals(1, RetailViews.count(Warehouse.of(options), "invoice_lines"));
     assertEquals(0, RetailViews.count(Warehouse.of(options), "returns"));
     assertEquals(3L, run.counters().get("retail:lines_invalid"));
+    // an invalid line's dead letter points at its Kafka record and holds its bytes as read
+    Map<Long, RawRecord> byOffset = records.stream().collect(Collectors.toMap(RawRecord::offset, r -> r));
+    for (DeadLetter d : run.deadLetters()) {
+      assertEquals(0, d.getSourcePartition(), d.toString());
+      RawRecord origin = byOffset.get(d.getSourceOffset());
+      assertTrue(origin != null, "a dead letter names its record's offset: " + d);
+      assertArrayEquals(origin.value(), java.util.Arrays.copyOfRange(d.getOriginalValue().array(),
+          d.getOriginalValue().arrayOffset() + d.getOriginalValue().position(),
+          d.getOriginalValue().arrayOffset() + d.getOriginalValue().limit()), d.getFailedStep());
+    }
   }
 
   @Test
