@@ -27,7 +27,8 @@ JAVA17_OPTS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java
 running_pid() {
   local pidfile="$1" main="$2" pid
   pid="$(cat "$pidfile" 2>/dev/null || true)"
-  if pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$main.*--configDir $CONF"; then
+  # (a literal match: the folder may hold regex characters such as [ ])
+  if pid_alive "$pid" && [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$main"*"--configDir $CONF"* ]]; then
     echo "$pid"
   fi
 }

@@ -13,7 +13,8 @@ running_pid() {
   local pid
   pid="$(cat "$PIDFILE" 2>/dev/null || true)"
   # only our broker: the pid must still be a kafka.Kafka process started with our config
-  if pid_alive "$pid" && grep -q "$DIR/server.properties" "/proc/$pid/cmdline" 2>/dev/null; then
+  # (a literal match: the folder may hold regex characters such as [ ])
+  if pid_alive "$pid" && [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$DIR/server.properties"* ]]; then
     echo "$pid"
   fi
 }

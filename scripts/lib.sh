@@ -3,6 +3,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$ROOT/.local"
 
+# Whether a --runner value names RUNNER (e.g. FlinkRunner) as Beam reads it: the class's simple name in any
+# case, or its full name (org.apache.beam.runners.flink.FlinkRunner).
+runner_is() {
+  local want="${1,,}" given="${2##*.}"
+  [[ "${given,,}" == "$want" ]]
+}
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 

@@ -26,7 +26,11 @@ submit() {
   local extra=()
   has_option() { local o; for o in "${@:2}"; do [[ "$o" == "$1"* ]] && return 0; done; return 1; }
   if has_option --runner= "$@"; then
-    has_option --runner=FlinkRunner "$@" || die "run-on-flink.sh runs pipelines on the FlinkRunner (use run-pipeline.sh or run-on-spark.sh for other runners)"
+    for a in "$@"; do
+      if [[ "$a" == --runner=* ]] && ! runner_is FlinkRunner "${a#--runner=}"; then
+        die "run-on-flink.sh runs pipelines on the FlinkRunner (use run-pipeline.sh or run-on-spark.sh for other runners)"
+      fi
+    done
   else
     extra+=(--runner=FlinkRunner)
   fi

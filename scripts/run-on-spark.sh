@@ -16,8 +16,10 @@ extra=()
 runner_given=0
 for a in "$@"; do
   case "$a" in
-    --runner=SparkRunner) runner_given=1 ;;
-    --runner=*) die "run-on-spark.sh runs pipelines on the SparkRunner (use run-pipeline.sh or run-on-flink.sh for other runners)" ;;
+    --runner=*)
+      runner_is SparkRunner "${a#--runner=}" \
+        || die "run-on-spark.sh runs pipelines on the SparkRunner (use run-pipeline.sh or run-on-flink.sh for other runners)"
+      runner_given=1 ;;
   esac
 done
 ((runner_given)) || extra+=(--runner=SparkRunner)
