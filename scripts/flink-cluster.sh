@@ -6,6 +6,8 @@
 #   FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), FLINK_DIR (.local/flink: config, logs, checkpoints, savepoints),
 #   FLINK_JM_MEMORY (768m), FLINK_TM_MEMORY (1536m), FLINK_TM_SLOTS (4), FLINK_PARALLELISM (1),
 #   FLINK_STATE_BACKEND (hashmap | rocksdb: the default for jobs that do not pass --stateBackend)
+#   STREAMLAKE_JDBC_PASSWORD (or the variable a job's --jdbcPasswordEnv names): the warehouse password, read by
+#   the TaskManager from its own environment, so export it before start (docs/flink.md)
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib-flink.sh"
 RPC_PORT="${FLINK_RPC_PORT:-6123}"
