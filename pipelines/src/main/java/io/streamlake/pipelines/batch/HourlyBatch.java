@@ -150,6 +150,9 @@ public final class HourlyBatch {
       hours = hours(options, clock.instant());
       topics(options);
       Warehouse.requireNoSecret(options.getJdbcUrl(), options.getJdbcPasswordEnv());
+      RunnerMatrix.refusal(RunnerMatrix.PipelineName.HOURLY_BATCH, options).ifPresent(reason -> {
+        throw new IllegalArgumentException(reason); // --streaming=true: a usage error, exit 2
+      });
       if (options.getPaymentWindowMinutes() < 1 || options.getPaymentWindowMinutes() > 60) {
         throw new IllegalArgumentException("--paymentWindowMinutes must be within 1..60");
       }

@@ -100,8 +100,8 @@ public final class RunnerMatrix {
     }
   }
 
-  private static final String SPARK_STATEFUL = "The Spark runner of Beam 2.62 cannot run stateful processing"
-      + " (state and event-time timers) in streaming mode; run this pipeline on the Flink or Direct runner,"
+  private static final String SPARK_STATEFUL = "The Spark runner of Beam 2.62 cannot run event-time timers,"
+      + " which this pipeline needs, in streaming mode; run this pipeline on the Flink or Direct runner,"
       + " or on Spark with --readMode=REPLAY (batch).";
 
   private static final String SPARK_STREAMING_UNSUPPORTED = "streamlake does not support this pipeline in"
@@ -169,9 +169,13 @@ public final class RunnerMatrix {
         .orElseThrow(() -> new IllegalArgumentException("no cell " + pipeline + " " + mode + " " + runner));
   }
 
-  /** The mode a set of options runs in. */
+  /**
+   * The mode a set of options runs in: {@code --streaming} as Beam reads it, whichever options interface
+   * the pipeline declares (the hourly batch's does not extend {@link StreamingOptions}, yet Beam accepts
+   * {@code --streaming=true} for it, and a streaming hourly batch was not refused).
+   */
   public static Mode mode(PipelineOptions options) {
-    return options instanceof StreamingOptions s && Boolean.TRUE.equals(s.isStreaming()) ? Mode.STREAMING : Mode.BOUNDED;
+    return Boolean.TRUE.equals(options.as(StreamingOptions.class).isStreaming()) ? Mode.STREAMING : Mode.BOUNDED;
   }
 
   /** The sentence a pipeline is refused with on these options' runner and mode, if it is refused. */

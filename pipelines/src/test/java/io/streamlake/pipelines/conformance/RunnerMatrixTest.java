@@ -141,6 +141,24 @@ class RunnerMatrixTest {
     assertEquals(cell.text(), e.getMessage());
   }
 
+  static Stream<Cell> notApplicableCells() {
+    return cells().filter(c -> c.support() == Support.NOT_APPLICABLE);
+  }
+
+  /** A mode that does not apply (a streaming hourly batch) is refused as a usage error, with the matrix's sentence. */
+  @ParameterizedTest
+  @MethodSource("notApplicableCells")
+  void aCellThatDoesNotApplyIsRefusedAsAUsageError(Cell cell) {
+    assertEquals(PipelineName.HOURLY_BATCH, cell.pipeline(), "only the hourly batch has such cells: extend this test");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int exit = io.streamlake.pipelines.batch.HourlyBatch.cli(new String[] {"--runner=" + cell.runner().className(),
+        "--streaming=" + (cell.mode() == Mode.STREAMING), "--hour=2026-01-01T00",
+        "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/never"}, new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+        new java.io.PrintStream(err, true), java.time.Clock.systemUTC());
+    assertEquals(io.streamlake.pipelines.batch.HourlyBatch.USAGE, exit, err.toString());
+    assertTrue(err.toString().contains(cell.text()), err.toString());
+  }
+
   private static void run(PipelineName pipeline, String[] args) {
     switch (pipeline) {
       case JOIN -> BookingJoinPipeline.run(options(BookingJoinPipeline.Options.class, args));

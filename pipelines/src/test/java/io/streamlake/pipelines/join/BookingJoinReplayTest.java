@@ -114,7 +114,7 @@ class BookingJoinReplayTest {
     options.setBootstrapServers(kafka.bootstrapServers());
     options.setReadMode(KafkaOptions.ReadMode.STREAMING);
     Preflight.PreflightException e = assertThrows(Preflight.PreflightException.class, () -> BookingJoinPipeline.run(options));
-    assertTrue(e.getMessage().contains("cannot run stateful processing"), e.getMessage());
+    assertTrue(e.getMessage().contains("cannot run event-time timers"), e.getMessage());
   }
 
   @Test

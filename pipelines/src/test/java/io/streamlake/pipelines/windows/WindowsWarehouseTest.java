@@ -152,7 +152,7 @@ class WindowsWarehouseTest {
     options.setBootstrapServers(kafka.bootstrapServers());
     options.setReadMode(KafkaOptions.ReadMode.STREAMING);
     Preflight.PreflightException e = assertThrows(Preflight.PreflightException.class, () -> WindowsPipeline.run(options));
-    assertTrue(e.getMessage().contains("cannot run stateful processing"), e.getMessage());
+    assertTrue(e.getMessage().contains("cannot run event-time timers"), e.getMessage());
   }
 
   private static void assertTablesEqualTheModel(Warehouse w) throws SQLException {
