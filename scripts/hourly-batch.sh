@@ -41,7 +41,8 @@ done
 
 # the arguments as logged: a password in them (the batch refuses a JDBC URL with one) is masked
 logged_args="$(sed -E 's/((ssl)?password=)[^&;[:space:]]*/\1***/Ig' <<<"$*")"
-printf '=== %s start pid %s: %s\n' "$(date -u +%FT%TZ)" "$$" "$logged_args" >>"$LOG"
+{ printf '=== %s start pid %s: %s\n' "$(date -u +%FT%TZ)" "$$" "$logged_args" >>"$LOG"; } 2>/dev/null \
+  || cannot_start "cannot write the log $LOG"
 set +e
 # the JVM runs in the background, its output through tee into the log, and an INT or TERM sent to this
 # script is passed on to it: a background job ignores Ctrl-C, and a batch left running after its

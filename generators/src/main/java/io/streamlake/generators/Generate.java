@@ -141,6 +141,8 @@ public final class Generate implements Callable<Integer> {
     }
     System.out.printf("generating %s to %s: %s%n",
         selected.stream().map(Scenario::name).toList(), bootstrapServers, config);
+    aheadOfTheClock(base, config.eventTime(Math.max(0, count - 1)), speedup, Instant.now())
+        .ifPresent(System.err::println);
 
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
@@ -177,6 +179,29 @@ public final class Generate implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
       }
     }
+  }
+
+  /** What the pipelines' --maxFutureSkewMinutes allows by default, in minutes. */
+  static final long PIPELINE_FUTURE_SKEW_MINUTES = 60;
+
+  /**
+   * A warning when the run's event times will get more than the pipelines' default future skew ahead
+   * of the wall clock ({@code first .. last} sent from {@code now}, {@code speedup} times real time, 0:
+   * at once): streaming pipelines send such events to the dead letters unless started with a larger
+   * {@code --maxFutureSkewMinutes} (or 0), so say so before sending rather than after.
+   */
+  static java.util.Optional<String> aheadOfTheClock(Instant first, Instant last, double speedup, Instant now) {
+    Duration span = Duration.between(first, last);
+    // the record furthest ahead of the clock is the last one: sent span / speedup after the start
+    Duration sentAfter = speedup <= 0 ? Duration.ZERO : Duration.ofNanos((long) (span.toNanos() / speedup));
+    Duration ahead = Duration.between(now.plus(sentAfter), last);
+    if (ahead.toMinutes() <= PIPELINE_FUTURE_SKEW_MINUTES) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("warning: the last events of this run are " + ahead.toMinutes() + " minutes ahead of"
+        + " the wall clock when they are sent; streaming pipelines send events more than --maxFutureSkewMinutes"
+        + " (default " + PIPELINE_FUTURE_SKEW_MINUTES + ") ahead of the clock to the dead letters. Start them with"
+        + " --maxFutureSkewMinutes=0 (or larger), or give a --base-time in the past, or a smaller --speedup.");
   }
 
   private long eventCount() {

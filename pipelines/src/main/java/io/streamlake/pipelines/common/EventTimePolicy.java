@@ -17,10 +17,10 @@ import org.joda.time.Instant;
  * maxOutOfOrder + idleTimeout}, so one idle partition cannot stall the pipeline. That assumes event
  * time tracks the wall clock, which holds for live streams; historical ranges use the replay mode.
  *
- * <p>A record stamped more than {@code maxFutureSkew} ahead of the wall clock does not move the
- * watermark: one record from a producer whose clock is wrong (or with a bogus timestamp, such as
- * nanoseconds in the millisecond field) would otherwise push the partition's watermark years ahead,
- * and every later record of the partition would be late. Decoding then sends such a record to the
+ * <p>A record moves the watermark at most to {@code maxFutureSkew} ahead of the wall clock: one record
+ * from a producer whose clock is wrong (or with a bogus timestamp, such as nanoseconds in the
+ * millisecond field) would otherwise push the partition's watermark years ahead, and every later
+ * record of the partition would be late. Decoding then sends such a record to the
  * dead letters ({@link DecodeRecords#withMaxFutureSkew}). A zero skew turns this off.
  *
  * <p>The policy object is rebuilt by KafkaIO from time to time; it keeps the previous watermark as
@@ -53,15 +53,24 @@ public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   @Override
   public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], byte[]> record) {
     Instant ts = new Instant(record.getTimestamp());
-    if (ts.isAfter(maxEventTime) && !tooFarAhead(ts)) {
-      maxEventTime = ts;
+    Instant counted = capped(ts);
+    if (counted.isAfter(maxEventTime)) {
+      maxEventTime = counted;
     }
     return ts;
   }
 
-  /** Whether {@code ts} is more than {@code maxFutureSkew} ahead of the wall clock (never, when the skew is zero). */
-  private boolean tooFarAhead(Instant ts) {
-    return maxFutureSkew.getMillis() > 0 && ts.getMillis() - clock.get().getMillis() > maxFutureSkew.getMillis();
+  /**
+   * The time a record moves the watermark to: its own, but at most {@code maxFutureSkew} ahead of the
+   * wall clock (any, when the skew is zero). Capped rather than ignored: a partition whose records are
+   * all that far ahead still moves, with the clock, instead of holding the pipeline's watermark back.
+   */
+  private Instant capped(Instant ts) {
+    if (maxFutureSkew.getMillis() <= 0) {
+      return ts;
+    }
+    long limit = clock.get().getMillis() + maxFutureSkew.getMillis();
+    return ts.getMillis() > limit ? new Instant(limit) : ts;
   }
 
   @Override

@@ -70,6 +70,22 @@ class EventTimePolicyTest {
   }
 
   @Test
+  void aPartitionWhoseRecordsAreAllFarAheadStillMovesWithTheClock() {
+    // a busy partition of a producer whose clock is two hours fast must not hold the pipeline back
+    Instant[] now = {T};
+    EventTimePolicy policy = new EventTimePolicy(MAX_DELAY, IDLE, Duration.standardHours(1), () -> now[0],
+        Optional.empty());
+    Context ctx = new Context();
+    ctx.backlog = 500;
+    ctx.checkTime = T;
+    policy.getTimestampForRecord(ctx, record(T.plus(Duration.standardHours(2))));
+    assertEquals(T.plus(Duration.standardHours(1)).minus(MAX_DELAY), policy.getWatermark(ctx));
+    now[0] = T.plus(Duration.standardMinutes(10));
+    policy.getTimestampForRecord(ctx, record(T.plus(Duration.standardHours(2)).plus(Duration.standardMinutes(10))));
+    assertEquals(T.plus(Duration.standardMinutes(70)).minus(MAX_DELAY), policy.getWatermark(ctx));
+  }
+
+  @Test
   void anUnknownBacklogIsNotCaughtUp() {
     // the legacy reader's backlog before it knows the end offset: UNKNOWN_SIZE (-1)
     EventTimePolicy policy = policy(Optional.empty());
@@ -113,11 +129,13 @@ class EventTimePolicyTest {
     policy.getTimestampForRecord(ctx, record(T.minus(Duration.standardMinutes(5))));
     Instant wrong = T.plus(Duration.standardDays(365));
     assertEquals(wrong, policy.getTimestampForRecord(ctx, record(wrong)), "the record keeps its timestamp");
-    assertEquals(T.minus(Duration.standardMinutes(5)).minus(MAX_DELAY), policy.getWatermark(ctx));
-    // within the skew, a record ahead of the clock still counts
+    assertEquals(T.plus(Duration.standardHours(1)).minus(MAX_DELAY), policy.getWatermark(ctx),
+        "it moves the watermark only to the skew ahead of the clock");
+    // within the skew, a record ahead of the clock counts as it is
+    EventTimePolicy near = policy(Optional.empty());
     Instant ahead = T.plus(Duration.standardMinutes(59));
-    policy.getTimestampForRecord(ctx, record(ahead));
-    assertEquals(ahead.minus(MAX_DELAY), policy.getWatermark(ctx));
+    near.getTimestampForRecord(ctx, record(ahead));
+    assertEquals(ahead.minus(MAX_DELAY), near.getWatermark(ctx));
     // a zero skew turns the check off
     EventTimePolicy unchecked = new EventTimePolicy(MAX_DELAY, IDLE, Duration.ZERO, () -> T, Optional.empty());
     unchecked.getTimestampForRecord(ctx, record(wrong));
