@@ -52,6 +52,11 @@ public final class IngestApi implements Callable<Integer> {
   @Option(names = "--max-errors", defaultValue = "100", description = "Field errors listed at most in one 400 answer (default: ${DEFAULT-VALUE}).")
   int maxErrors;
 
+  @Option(names = "--max-future-skew-minutes", defaultValue = "60", description = "An InvoiceDate more than this many"
+      + " minutes ahead of the clock is refused: the pipelines (--maxFutureSkewMinutes) would send it to the dead letters;"
+      + " 0 = no limit (default: ${DEFAULT-VALUE}).")
+  long maxFutureSkewMinutes;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new IngestApi()).execute(args));
   }
@@ -60,7 +65,7 @@ public final class IngestApi implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     String token = System.getenv(tokenEnv);
     IngestConfig config = new IngestConfig(bind, port, bootstrapServers, topicPrefix, maxBodyBytes,
-        Duration.ofMillis(produceTimeoutMs), token, ZoneId.of(localZone), maxErrors);
+        Duration.ofMillis(produceTimeoutMs), token, ZoneId.of(localZone), maxErrors, Duration.ofMinutes(maxFutureSkewMinutes));
     IngestServer server = IngestServer.start(config);
     System.out.println("ingest API listening on http://" + bind + ":" + server.port() + IngestServer.INGEST_PATH
         + " (bearer token " + (config.token() == null ? "not required: " + tokenEnv + " is not set" : "required") + ")");

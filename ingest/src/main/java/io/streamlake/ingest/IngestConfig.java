@@ -17,9 +17,11 @@ import java.util.Objects;
  *     environment variable by {@link IngestApi}, never printed
  * @param localZone zone of an InvoiceDate without an offset
  * @param maxErrors field errors listed at most in one 400 answer
+ * @param maxFutureSkew an InvoiceDate further than this ahead of the clock is refused (the pipelines'
+ *     {@code --maxFutureSkewMinutes} would send it to the dead letters); zero: no limit
  */
 public record IngestConfig(String bindAddress, int port, String bootstrapServers, String topicPrefix,
-    long maxBodyBytes, Duration produceTimeout, String token, ZoneId localZone, int maxErrors) {
+    long maxBodyBytes, Duration produceTimeout, String token, ZoneId localZone, int maxErrors, Duration maxFutureSkew) {
 
   public IngestConfig {
     Objects.requireNonNull(bindAddress);
@@ -27,6 +29,10 @@ public record IngestConfig(String bindAddress, int port, String bootstrapServers
     Objects.requireNonNull(topicPrefix);
     Objects.requireNonNull(produceTimeout);
     Objects.requireNonNull(localZone);
+    Objects.requireNonNull(maxFutureSkew);
+    if (maxFutureSkew.isNegative()) {
+      throw new IllegalArgumentException("maxFutureSkew must not be negative, got " + maxFutureSkew);
+    }
     if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("maxBodyBytes must be between 1 and 2 GiB, got " + maxBodyBytes);
     }
@@ -35,26 +41,34 @@ public record IngestConfig(String bindAddress, int port, String bootstrapServers
     }
   }
 
+  /** The pipelines' default {@code --maxFutureSkewMinutes}: an hour. */
+  public static final long DEFAULT_MAX_FUTURE_SKEW_MINUTES = 60;
+
+  public IngestConfig withMaxFutureSkew(Duration value) {
+    return new IngestConfig(bindAddress, port, bootstrapServers, topicPrefix, maxBodyBytes, produceTimeout, token, localZone,
+        maxErrors, value);
+  }
+
   /** Defaults for a local run: 127.0.0.1, 1 MiB bodies, 10 s to produce, no token, UTC. */
   public static IngestConfig defaults(String bootstrapServers, int port) {
     return new IngestConfig("127.0.0.1", port, bootstrapServers, "", 1 << 20, Duration.ofSeconds(10), null,
-        ZoneId.of("UTC"), 100);
+        ZoneId.of("UTC"), 100, Duration.ofMinutes(DEFAULT_MAX_FUTURE_SKEW_MINUTES));
   }
 
   public IngestConfig withTopicPrefix(String value) {
-    return new IngestConfig(bindAddress, port, bootstrapServers, value, maxBodyBytes, produceTimeout, token, localZone, maxErrors);
+    return new IngestConfig(bindAddress, port, bootstrapServers, value, maxBodyBytes, produceTimeout, token, localZone, maxErrors, maxFutureSkew);
   }
 
   public IngestConfig withMaxBodyBytes(long value) {
-    return new IngestConfig(bindAddress, port, bootstrapServers, topicPrefix, value, produceTimeout, token, localZone, maxErrors);
+    return new IngestConfig(bindAddress, port, bootstrapServers, topicPrefix, value, produceTimeout, token, localZone, maxErrors, maxFutureSkew);
   }
 
   public IngestConfig withProduceTimeout(Duration value) {
-    return new IngestConfig(bindAddress, port, bootstrapServers, topicPrefix, maxBodyBytes, value, token, localZone, maxErrors);
+    return new IngestConfig(bindAddress, port, bootstrapServers, topicPrefix, maxBodyBytes, value, token, localZone, maxErrors, maxFutureSkew);
   }
 
   public IngestConfig withToken(String value) {
-    return new IngestConfig(bindAddress, port, bootstrapServers, topicPrefix, maxBodyBytes, produceTimeout, value, localZone, maxErrors);
+    return new IngestConfig(bindAddress, port, bootstrapServers, topicPrefix, maxBodyBytes, produceTimeout, value, localZone, maxErrors, maxFutureSkew);
   }
 
   /** Never shows the token. */
@@ -62,6 +76,6 @@ public record IngestConfig(String bindAddress, int port, String bootstrapServers
   public String toString() {
     return "IngestConfig[bind=" + bindAddress + ":" + port + ", kafka=" + bootstrapServers + ", topicPrefix=" + topicPrefix
         + ", maxBodyBytes=" + maxBodyBytes + ", produceTimeout=" + produceTimeout + ", token="
-        + (token == null ? "none" : "set") + ", localZone=" + localZone + ", maxErrors=" + maxErrors + "]";
+        + (token == null ? "none" : "set") + ", localZone=" + localZone + ", maxErrors=" + maxErrors + ", maxFutureSkew=" + maxFutureSkew + "]";
   }
 }

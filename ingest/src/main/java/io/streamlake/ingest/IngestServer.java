@@ -47,7 +47,8 @@ public final class IngestServer implements AutoCloseable {
   private IngestServer(IngestConfig config) {
     this.config = config;
     this.writer = new KafkaLineWriter(config.bootstrapServers(), config.topicPrefix(), config.produceTimeout());
-    this.parser = new InvoiceLinesParser(config.localZone(), config.maxErrors());
+    this.parser = new InvoiceLinesParser(config.localZone(), config.maxErrors(), config.maxFutureSkew(),
+        java.time.Clock.systemUTC());
     this.expectedAuthorization = config.token() == null ? null
         : ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
     this.app = Javalin.create(c -> {

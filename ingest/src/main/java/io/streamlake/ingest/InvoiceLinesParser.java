@@ -92,14 +92,27 @@ public final class InvoiceLinesParser {
       .build();
   private final ZoneId localZone;
   private final int maxErrors;
+  private final java.time.Duration maxFutureSkew;
+  private final java.time.Clock clock;
 
   /**
    * @param localZone the zone of an {@code InvoiceDate} without an offset
    * @param maxErrors errors listed at most in one answer (the count of bad lines is always exact)
    */
   public InvoiceLinesParser(ZoneId localZone, int maxErrors) {
+    this(localZone, maxErrors, java.time.Duration.ofMinutes(IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MINUTES),
+        java.time.Clock.systemUTC());
+  }
+
+  /**
+   * @param maxFutureSkew an InvoiceDate further than this ahead of {@code clock} is a field error (the
+   *     pipelines would send the line to the dead letters); zero: no limit
+   */
+  public InvoiceLinesParser(ZoneId localZone, int maxErrors, java.time.Duration maxFutureSkew, java.time.Clock clock) {
     this.localZone = localZone;
     this.maxErrors = maxErrors;
+    this.maxFutureSkew = maxFutureSkew;
+    this.clock = clock;
   }
 
   public Result parse(byte[] body, Format format) {
@@ -172,6 +185,14 @@ public final class InvoiceLinesParser {
                   + BigDecimal.valueOf(line.getUnitPriceMinor(), 2).toPlainString()
               : v.message();
           lineErrors.add(new LineError(position, REQUEST_FIELD.getOrDefault(v.field(), v.field()), message));
+        }
+        java.time.Instant now = clock.instant();
+        if (!maxFutureSkew.isZero() && line.getInvoiceDate() != null
+            && java.time.Duration.between(now, line.getInvoiceDate()).compareTo(maxFutureSkew) > 0) {
+          lineErrors.add(new LineError(position, REQUEST_FIELD.getOrDefault("invoice_date", "InvoiceDate"), "is "
+              + java.time.Duration.between(now, line.getInvoiceDate()).toMinutes() + " minutes ahead of the clock, more"
+              + " than --max-future-skew-minutes=" + maxFutureSkew.toMinutes() + " allows (the pipelines would send it"
+              + " to the dead letters)"));
         }
       }
       if (lineErrors.isEmpty()) {

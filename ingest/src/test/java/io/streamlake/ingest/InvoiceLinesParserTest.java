@@ -37,6 +37,23 @@ class InvoiceLinesParserTest {
   }
 
   @Test
+  void anInvoiceDateFarAheadOfTheClockIsAFieldError() {
+    // the clock of the API: 2010-12-01 07:00 UTC; the dataset line is dated 08:26 the same day
+    java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2010-12-01T07:00:00Z"), ZoneId.of("UTC"));
+    InvoiceLinesParser hourAhead = new InvoiceLinesParser(ZoneId.of("UTC"), 100, java.time.Duration.ofMinutes(60), clock);
+    InvoiceLinesParser.Result refused = hourAhead.parse(line("536365", "").getBytes(StandardCharsets.UTF_8),
+        InvoiceLinesParser.Format.JSON);
+    assertEquals(Set.of("1:InvoiceDate"), fields(refused));
+    assertTrue(refused.errors().get(0).message().contains("86 minutes ahead of the clock"), refused.errors().toString());
+    InvoiceLinesParser twoHours = new InvoiceLinesParser(ZoneId.of("UTC"), 100, java.time.Duration.ofMinutes(120), clock);
+    assertEquals(Set.of(), fields(twoHours.parse(line("536365", "").getBytes(StandardCharsets.UTF_8),
+        InvoiceLinesParser.Format.JSON)));
+    InvoiceLinesParser unlimited = new InvoiceLinesParser(ZoneId.of("UTC"), 100, java.time.Duration.ZERO, clock);
+    assertEquals(Set.of(), fields(unlimited.parse(line("536365", "").getBytes(StandardCharsets.UTF_8),
+        InvoiceLinesParser.Format.JSON)));
+  }
+
+  @Test
   void datasetLineBecomesAnAvroLine() {
     InvoiceLinesParser.Result r = json(line("536365", ""));
     assertTrue(r.ok(), () -> r.errors().toString());
