@@ -35,12 +35,23 @@ class DecodeRecordsTest {
     return TimestampedValue.of(r, org.joda.time.Instant.ofEpochMilli(T0.toEpochMilli()));
   }
 
-  /** Emits each decoded booking's id and Beam timestamp, for the test to compare with its event time. */
-  private static final class IdAndTimestamp extends DoFn<Booking, String> {
-    @ProcessElement
-    public void process(@Element Booking b, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
-      out.output(b.getBookingId() + "@" + ts.getMillis());
+  /** Emits {@code name(element) + "@" + Beam timestamp}, for the test to compare with the time it expects. */
+  private static final class NameAndTimestamp<T> extends DoFn<T, String> {
+    private final org.apache.beam.sdk.transforms.SerializableFunction<T, Object> name;
+
+    NameAndTimestamp(org.apache.beam.sdk.transforms.SerializableFunction<T, Object> name) {
+      this.name = name;
     }
+
+    @ProcessElement
+    public void process(@Element T element, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
+      out.output(name.apply(element) + "@" + ts.getMillis());
+    }
+  }
+
+  /** A decoded booking's id and Beam timestamp. */
+  private static NameAndTimestamp<Booking> idAndTimestamp() {
+    return new NameAndTimestamp<>(Booking::getBookingId);
   }
 
   @Test
@@ -56,7 +67,7 @@ class DecodeRecordsTest {
         raw(4, "not avro".getBytes(StandardCharsets.UTF_8)))));
     DecodeRecords<Booking> decode = DecodeRecords.of(Topics.BOOKINGS, Booking::getBookedAt);
     PCollectionTuple out = input.apply(decode);
-    Collected<String> decoded = Collected.of(out.get(decode.decoded()).apply(ParDo.of(new IdAndTimestamp())), "decoded");
+    Collected<String> decoded = Collected.of(out.get(decode.decoded()).apply(ParDo.of(idAndTimestamp())), "decoded");
     Collected<DeadLetter> dead = Collected.of(out.get(decode.failures()), "dead");
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -73,14 +84,6 @@ class DecodeRecordsTest {
     assertEquals(3L, counters.get("decode:bookings_dead_letter"));
   }
 
-  /** Emits each dead letter's source offset and Beam timestamp. */
-  private static final class OffsetAndTimestamp extends DoFn<DeadLetter, String> {
-    @ProcessElement
-    public void process(@Element DeadLetter d, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
-      out.output(d.getSourceOffset() + "@" + ts.getMillis());
-    }
-  }
-
   @Test
   void anEventFarAheadOfTheWallClockIsADeadLetterPlacedAtItsDecoding() {
     // a producer whose clock is two hours fast, one a few minutes fast; the default skew allows an hour
@@ -93,15 +96,15 @@ class DecodeRecordsTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     DecodeRecords<Booking> decode = DecodeRecords.of(Topics.BOOKINGS, Booking::getBookedAt);
     PCollectionTuple out = p.apply("Records", Create.timestamped(records)).apply("Default", decode);
-    Collected<String> decoded = Collected.of(out.get(decode.decoded()).apply(ParDo.of(new IdAndTimestamp())), "near");
+    Collected<String> decoded = Collected.of(out.get(decode.decoded()).apply(ParDo.of(idAndTimestamp())), "near");
     Collected<DeadLetter> dead = Collected.of(out.get(decode.failures()), "ahead");
-    Collected<String> deadAt = Collected.of(out.get(decode.failures()).apply(ParDo.of(new OffsetAndTimestamp())),
+    Collected<String> deadAt = Collected.of(out.get(decode.failures()).apply(ParDo.of(new NameAndTimestamp<>(DeadLetter::getSourceOffset))),
         "aheadAt");
     // the check off: both decode
     DecodeRecords<Booking> unchecked = DecodeRecords.of(Topics.BOOKINGS, Booking::getBookedAt)
         .withMaxFutureSkew(java.time.Duration.ZERO);
     PCollectionTuple all = p.apply("Again", Create.timestamped(records)).apply("Unchecked", unchecked);
-    Collected<String> allDecoded = Collected.of(all.get(unchecked.decoded()).apply("Ids", ParDo.of(new IdAndTimestamp())),
+    Collected<String> allDecoded = Collected.of(all.get(unchecked.decoded()).apply("Ids", ParDo.of(idAndTimestamp())),
         "all");
     p.run().waitUntilFinish();
     Instant after = Instant.now();
