@@ -181,9 +181,6 @@ public final class Generate implements Callable<Integer> {
     }
   }
 
-  /** What the pipelines' --maxFutureSkewMinutes allows by default, in minutes. */
-  static final long PIPELINE_FUTURE_SKEW_MINUTES = 60;
-
   /**
    * A warning when the run's event times will get more than the pipelines' default future skew ahead
    * of the wall clock ({@code first .. last} sent from {@code now}, {@code speedup} times real time, 0:
@@ -195,12 +192,12 @@ public final class Generate implements Callable<Integer> {
     // the record furthest ahead of the clock is the last one: sent span / speedup after the start
     Duration sentAfter = speedup <= 0 ? Duration.ZERO : Duration.ofNanos((long) (span.toNanos() / speedup));
     Duration ahead = Duration.between(now.plus(sentAfter), last);
-    if (ahead.toMinutes() <= PIPELINE_FUTURE_SKEW_MINUTES) {
+    if (ahead.toMinutes() <= io.streamlake.schemas.EventTimes.DEFAULT_MAX_FUTURE_SKEW_MINUTES) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of("warning: the last events of this run are " + ahead.toMinutes() + " minutes ahead of"
         + " the wall clock when they are sent; streaming pipelines send events more than --maxFutureSkewMinutes"
-        + " (default " + PIPELINE_FUTURE_SKEW_MINUTES + ") ahead of the clock to the dead letters. Start them with"
+        + " (default " + io.streamlake.schemas.EventTimes.DEFAULT_MAX_FUTURE_SKEW_MINUTES + ") ahead of the clock to the dead letters. Start them with"
         + " --maxFutureSkewMinutes=0 (or larger), or give a --base-time in the past, or a smaller --speedup.");
   }
 

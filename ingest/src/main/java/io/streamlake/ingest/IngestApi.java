@@ -52,7 +52,7 @@ public final class IngestApi implements Callable<Integer> {
   @Option(names = "--max-errors", defaultValue = "100", description = "Field errors listed at most in one 400 answer (default: ${DEFAULT-VALUE}).")
   int maxErrors;
 
-  @Option(names = "--max-future-skew-minutes", defaultValue = "60", description = "An InvoiceDate more than this many"
+  @Option(names = "--max-future-skew-minutes", defaultValue = "" + io.streamlake.schemas.EventTimes.DEFAULT_MAX_FUTURE_SKEW_MINUTES, description = "An InvoiceDate more than this many"
       + " minutes ahead of the clock is refused: the pipelines (--maxFutureSkewMinutes) would send it to the dead letters;"
       + " 0 = no limit (default: ${DEFAULT-VALUE}).")
   long maxFutureSkewMinutes;

@@ -41,9 +41,6 @@ public record IngestConfig(String bindAddress, int port, String bootstrapServers
     }
   }
 
-  /** The pipelines' default {@code --maxFutureSkewMinutes}: an hour. */
-  public static final long DEFAULT_MAX_FUTURE_SKEW_MINUTES = 60;
-
   public IngestConfig withMaxFutureSkew(Duration value) {
     return new IngestConfig(bindAddress, port, bootstrapServers, topicPrefix, maxBodyBytes, produceTimeout, token, localZone,
         maxErrors, value);
@@ -52,7 +49,7 @@ public record IngestConfig(String bindAddress, int port, String bootstrapServers
   /** Defaults for a local run: 127.0.0.1, 1 MiB bodies, 10 s to produce, no token, UTC. */
   public static IngestConfig defaults(String bootstrapServers, int port) {
     return new IngestConfig("127.0.0.1", port, bootstrapServers, "", 1 << 20, Duration.ofSeconds(10), null,
-        ZoneId.of("UTC"), 100, Duration.ofMinutes(DEFAULT_MAX_FUTURE_SKEW_MINUTES));
+        ZoneId.of("UTC"), 100, Duration.ofMinutes(io.streamlake.schemas.EventTimes.DEFAULT_MAX_FUTURE_SKEW_MINUTES));
   }
 
   public IngestConfig withTopicPrefix(String value) {

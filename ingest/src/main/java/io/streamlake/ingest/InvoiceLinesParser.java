@@ -100,7 +100,7 @@ public final class InvoiceLinesParser {
    * @param maxErrors errors listed at most in one answer (the count of bad lines is always exact)
    */
   public InvoiceLinesParser(ZoneId localZone, int maxErrors) {
-    this(localZone, maxErrors, java.time.Duration.ofMinutes(IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MINUTES),
+    this(localZone, maxErrors, java.time.Duration.ofMinutes(io.streamlake.schemas.EventTimes.DEFAULT_MAX_FUTURE_SKEW_MINUTES),
         java.time.Clock.systemUTC());
   }
 

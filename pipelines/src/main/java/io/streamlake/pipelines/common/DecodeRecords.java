@@ -25,7 +25,7 @@ import org.joda.time.Instant;
  * Decodes raw records of one topic into its Avro type, stamping each with its event time (from the
  * event's own field). A record that does not decode, whose event time a pipeline cannot carry, or
  * whose event time is more than {@link #withMaxFutureSkew the allowed skew} ahead of the wall clock
- * (default {@value KafkaOptions#DEFAULT_MAX_FUTURE_SKEW_MINUTES} minutes: a producer's clock or the
+ * (default {@value io.streamlake.schemas.EventTimes#DEFAULT_MAX_FUTURE_SKEW_MINUTES} minutes: a producer's clock or the
  * event is wrong; left in, it would sit in the join's and the windows' state until its time came and
  * land in a lake partition years ahead that no hourly run reads) goes to {@link #failures()} as a
  * dead letter with the reason; nothing is thrown and nothing is dropped. An optional {@link Check}
@@ -59,7 +59,7 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
 
   public static <T extends SpecificRecord> DecodeRecords<T> of(Topic<T> topic, SerializableFunction<T, java.time.Instant> eventTime) {
     return new DecodeRecords<>(topic, eventTime,
-        java.time.Duration.ofMinutes(KafkaOptions.DEFAULT_MAX_FUTURE_SKEW_MINUTES), null);
+        java.time.Duration.ofMinutes(io.streamlake.schemas.EventTimes.DEFAULT_MAX_FUTURE_SKEW_MINUTES), null);
   }
 
   /**
@@ -185,9 +185,9 @@ public final class DecodeRecords<T extends SpecificRecord> extends PTransform<PC
             + " .. " + MAX_EVENT_TIME + ")");
       }
       if (!maxFutureSkew.isZero() && java.time.Duration.between(now, t).compareTo(maxFutureSkew) > 0) {
-        throw new TooFarAhead(t + " is " + java.time.Duration.between(now, t).toMinutes() + " minutes"
-            + " ahead of the wall clock (" + now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + "), more than --maxFutureSkewMinutes=" + maxFutureSkew.toMinutes()
-            + " allows (a producer's clock, or the event, is wrong)");
+        throw new TooFarAhead(t + " is " + java.time.Duration.between(now, t).toMinutes() + " minutes ahead of the"
+            + " wall clock (" + now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + "), more than"
+            + " --maxFutureSkewMinutes=" + maxFutureSkew.toMinutes() + " allows (a producer's clock, or the event, is wrong)");
       }
       return new Instant(t.toEpochMilli());
     }

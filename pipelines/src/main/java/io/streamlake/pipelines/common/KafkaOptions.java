@@ -59,16 +59,14 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setIdleTimeoutMs(Long value);
 
-  @Description("An event stamped more than this many minutes ahead of the wall clock is not trusted: it does not"
-      + " move the watermark, and decoding sends it to the dead letters with the reason (a producer's clock, or the"
-      + " event, is wrong; Kafka 4 brokers refuse such records by default). 0 turns the check off")
-  @Default.Long(DEFAULT_MAX_FUTURE_SKEW_MINUTES)
+  @Description("An event stamped more than this many minutes ahead of the wall clock is not trusted: it moves the"
+      + " watermark only that far ahead of the clock, and decoding sends it to the dead letters with the reason (a"
+      + " producer's clock, or the event, is wrong; Kafka 4 brokers refuse such records by default). 0 turns the"
+      + " check off")
+  @Default.Long(io.streamlake.schemas.EventTimes.DEFAULT_MAX_FUTURE_SKEW_MINUTES)
   Long getMaxFutureSkewMinutes();
 
   void setMaxFutureSkewMinutes(Long value);
-
-  /** The default of {@link #getMaxFutureSkewMinutes()}: an hour, as Kafka 4's {@code log.message.timestamp.after.max.ms}. */
-  long DEFAULT_MAX_FUTURE_SKEW_MINUTES = 60;
 
   /** {@link #getMaxFutureSkewMinutes()} as a duration (zero: no limit); refuses a negative or absurd value. */
   static java.time.Duration maxFutureSkew(KafkaOptions options) {

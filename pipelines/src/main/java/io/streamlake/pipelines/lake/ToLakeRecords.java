@@ -51,7 +51,7 @@ public final class ToLakeRecords extends PTransform<PCollection<RawRecord>, PCol
    */
   public static ToLakeRecords of(List<Topic<?>> topics, String topicPrefix) {
     return new ToLakeRecords(topics, topicPrefix,
-        java.time.Duration.ofMinutes(KafkaOptions.DEFAULT_MAX_FUTURE_SKEW_MINUTES));
+        java.time.Duration.ofMinutes(io.streamlake.schemas.EventTimes.DEFAULT_MAX_FUTURE_SKEW_MINUTES));
   }
 
   /** The same, with event times allowed up to {@code skew} ahead of the wall clock ({@link DecodeRecords#withMaxFutureSkew}). */

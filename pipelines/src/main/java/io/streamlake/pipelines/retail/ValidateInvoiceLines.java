@@ -33,7 +33,7 @@ public final class ValidateInvoiceLines extends PTransform<PCollection<RawRecord
   }
 
   public static ValidateInvoiceLines create() {
-    return new ValidateInvoiceLines(java.time.Duration.ofMinutes(KafkaOptions.DEFAULT_MAX_FUTURE_SKEW_MINUTES));
+    return new ValidateInvoiceLines(java.time.Duration.ofMinutes(io.streamlake.schemas.EventTimes.DEFAULT_MAX_FUTURE_SKEW_MINUTES));
   }
 
   /** The same checks, with invoice dates allowed up to {@code skew} ahead of the wall clock ({@link DecodeRecords#withMaxFutureSkew}). */
