@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.IterableCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -35,7 +37,8 @@ import org.joda.time.Duration;
  * batch one row at a time. After a stateful step the Direct runner hands on bundles of one element, so a
  * bounded run of the join made one DuckDB transaction per fact, and even in batches of 1,000 an upsert
  * cost a few milliseconds per row: minutes for 100k facts. Here rows are grouped into batches of up to
- * {@code batchSize} per shard ({@code GroupIntoBatches}; in streaming a batch is also flushed after one
+ * {@code batchSize} per shard (bounded: a {@code GroupByKey} cut into batches; unbounded: {@code
+ * GroupIntoBatches}, which also flushes a batch after one
  * second), and each batch is written in one transaction as multi-row upserts ({@code INSERT ... VALUES
  * (...), (...), ... ON CONFLICT ...}) of up to {@link #ROWS_PER_STATEMENT} rows, on DuckDB and PostgreSQL
  * alike.
@@ -106,15 +109,47 @@ public final class BatchedJdbcWrite<T> extends PTransform<PCollection<T>, PDone>
   @Override
   public PDone expand(PCollection<T> rows) {
     Coder<T> coder = rows.getCoder();
-    GroupIntoBatches<Integer, T> batches = GroupIntoBatches.ofSize(batchSize);
+    PCollection<KV<Integer, T>> sharded = rows.apply("ShardByRowKey", ParDo.of(new ShardFn<>(rowKey)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), coder));
+    PCollection<KV<Integer, Iterable<T>>> batches;
     if (maxDelay != null) {
-      batches = batches.withMaxBufferingDuration(maxDelay);
+      // unbounded: a batch goes when it is full or a second old
+      batches = sharded.apply("GroupIntoBatches",
+          GroupIntoBatches.<Integer, T>ofSize(batchSize).withMaxBufferingDuration(maxDelay));
+    } else {
+      // bounded: a shard's rows all at once, cut into batches here. GroupIntoBatches flushes its last batch in an
+      // @OnWindowExpiration method, which the Spark runner of Beam 2.62 refuses: every bounded run on Spark that
+      // wrote the warehouse (the join, the windows) failed before it started
+      batches = sharded.apply("GroupByShard", GroupByKey.create())
+          .apply("CutIntoBatches", ParDo.of(new CutFn<T>(batchSize)))
+          .setCoder(KvCoder.of(VarIntCoder.of(), IterableCoder.of(coder)));
     }
-    rows.apply("ShardByRowKey", ParDo.of(new ShardFn<>(rowKey)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), coder))
-        .apply("GroupIntoBatches", batches)
-        .apply("WriteBatches", ParDo.of(new WriteBatchFn<>(warehouse, statement, setter, rowKey, version)));
+    batches.apply("WriteBatches", ParDo.of(new WriteBatchFn<>(warehouse, statement, setter, rowKey, version)));
     return PDone.in(rows.getPipeline());
+  }
+
+  /** A shard's rows in batches of at most {@code batchSize}, in the order they come. */
+  static final class CutFn<T> extends DoFn<KV<Integer, Iterable<T>>, KV<Integer, Iterable<T>>> {
+    private final int batchSize;
+
+    CutFn(int batchSize) {
+      this.batchSize = batchSize;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<T>> shard, OutputReceiver<KV<Integer, Iterable<T>>> out) {
+      List<T> batch = new ArrayList<>(Math.min(batchSize, 1024));
+      for (T row : shard.getValue()) {
+        batch.add(row);
+        if (batch.size() == batchSize) {
+          out.output(KV.of(shard.getKey(), batch));
+          batch = new ArrayList<>(Math.min(batchSize, 1024));
+        }
+      }
+      if (!batch.isEmpty()) {
+        out.output(KV.of(shard.getKey(), batch));
+      }
+    }
   }
 
   static int shardOf(Object key) {
