@@ -37,6 +37,14 @@ class EventTimePolicyTest {
     return new EventTimePolicy(MAX_DELAY, IDLE, Duration.standardHours(1), () -> T, previous);
   }
 
+  /** A partition's context: its backlog, checked at {@code T}. */
+  private static Context context(long backlog) {
+    Context ctx = new Context();
+    ctx.backlog = backlog;
+    ctx.checkTime = T;
+    return ctx;
+  }
+
   private static KafkaRecord<byte[], byte[]> record(Instant ts) {
     return new KafkaRecord<>("t", 0, 0, ts.getMillis(), KafkaTimestampType.CREATE_TIME, null, KV.of(null, new byte[0]));
   }
@@ -44,9 +52,7 @@ class EventTimePolicyTest {
   @Test
   void watermarkTrailsTheHighestEventTimeByTheOutOfOrderBound() {
     EventTimePolicy policy = policy(Optional.empty());
-    Context ctx = new Context();
-    ctx.backlog = 100;
-    ctx.checkTime = T;
+    Context ctx = context(100);
     assertEquals(T.minus(Duration.standardMinutes(5)), policy.getTimestampForRecord(ctx, record(T.minus(Duration.standardMinutes(5)))));
     policy.getTimestampForRecord(ctx, record(T));
     policy.getTimestampForRecord(ctx, record(T.minus(Duration.standardSeconds(10))));
@@ -57,9 +63,7 @@ class EventTimePolicyTest {
   void idlePartition() {
     // a partition that is caught up follows the wall clock, so it does not hold the pipeline back
     EventTimePolicy idle = policy(Optional.empty());
-    Context ctx = new Context();
-    ctx.backlog = 0;
-    ctx.checkTime = T;
+    Context ctx = context(0);
     assertEquals(T.minus(MAX_DELAY).minus(IDLE), idle.getWatermark(ctx));
     ctx.checkTime = T.plus(Duration.standardMinutes(10));
     assertEquals(T.plus(Duration.standardMinutes(10)).minus(MAX_DELAY).minus(IDLE), idle.getWatermark(ctx));
@@ -75,9 +79,7 @@ class EventTimePolicyTest {
     Instant[] now = {T};
     EventTimePolicy policy = new EventTimePolicy(MAX_DELAY, IDLE, Duration.standardHours(1), () -> now[0],
         Optional.empty());
-    Context ctx = new Context();
-    ctx.backlog = 500;
-    ctx.checkTime = T;
+    Context ctx = context(500);
     policy.getTimestampForRecord(ctx, record(T.plus(Duration.standardHours(2))));
     assertEquals(T.plus(Duration.standardHours(1)).minus(MAX_DELAY), policy.getWatermark(ctx));
     now[0] = T.plus(Duration.standardMinutes(10));
@@ -89,9 +91,7 @@ class EventTimePolicyTest {
   void anUnknownBacklogIsNotCaughtUp() {
     // the legacy reader's backlog before it knows the end offset: UNKNOWN_SIZE (-1)
     EventTimePolicy policy = policy(Optional.empty());
-    Context ctx = new Context();
-    ctx.backlog = -1;
-    ctx.checkTime = T;
+    Context ctx = context(-1);
     policy.getTimestampForRecord(ctx, record(T.minus(Duration.standardHours(3))));
     assertEquals(T.minus(Duration.standardHours(3)).minus(MAX_DELAY), policy.getWatermark(ctx));
   }
@@ -109,9 +109,7 @@ class EventTimePolicyTest {
   @Test
   void theWatermarkNeverMovesBack() {
     EventTimePolicy rebuilt = policy(Optional.of(T));
-    Context ctx = new Context();
-    ctx.backlog = 10;
-    ctx.checkTime = T;
+    Context ctx = context(10);
     rebuilt.getTimestampForRecord(ctx, record(T.minus(Duration.standardMinutes(1))));
     assertEquals(T, rebuilt.getWatermark(ctx));
     EventTimePolicy fresh = policy(Optional.empty());
@@ -120,12 +118,10 @@ class EventTimePolicyTest {
   }
 
   @Test
-  void aRecordStampedFarAheadOfTheWallClockDoesNotMoveTheWatermark() {
+  void aRecordStampedFarAheadOfTheWallClockMovesTheWatermarkOnlyToTheSkew() {
     // one record from a producer whose clock is a year fast: the partition's later records must not all be late
     EventTimePolicy policy = policy(Optional.empty());
-    Context ctx = new Context();
-    ctx.backlog = 100;
-    ctx.checkTime = T;
+    Context ctx = context(100);
     policy.getTimestampForRecord(ctx, record(T.minus(Duration.standardMinutes(5))));
     Instant wrong = T.plus(Duration.standardDays(365));
     assertEquals(wrong, policy.getTimestampForRecord(ctx, record(wrong)), "the record keeps its timestamp");
