@@ -24,14 +24,27 @@ import org.junit.jupiter.api.Test;
  * the rest of the hour loads as the model says, and the exit code says something was quarantined.
  */
 class QuarantineTest {
+  private static final String HOUR_DIR = "dt=2026-03-01/hour=10";
+  private static final String GARBAGE = "part-garbage-00000-00-of-01.parquet";
+
+  /** Writes a file that is not Parquet into the hour's bronze bookings; returns its path. */
+  private static Path garbageInBronzeBookings(Path lake) throws IOException {
+    return Files.writeString(lake.resolve("bronze/bookings/" + HOUR_DIR).resolve(GARBAGE), "PAR1 this is not parquet PAR1");
+  }
+
+  /** Where the quarantine keeps that file. */
+  private static Path quarantinedGarbage(Path lake) {
+    return lake.resolve("quarantine/bronze/bookings/" + HOUR_DIR).resolve(GARBAGE);
+  }
+
   @Test
   void corruptFilesAndInvalidRecordsAreQuarantinedAndTheRestLoads() throws IOException {
     Path lake = BatchFixtures.lake();
     String url = BatchFixtures.duckDb(lake, "warehouse");
     Warehouse warehouse = new Warehouse(url, null, "NO_PASSWORD");
-    Path bookings = lake.resolve("bronze/bookings/dt=2026-03-01/hour=10");
-    Path orders = lake.resolve("bronze/orders/dt=2026-03-01/hour=10");
-    Files.writeString(bookings.resolve("part-garbage-00000-00-of-01.parquet"), "PAR1 this is not parquet PAR1");
+    Path bookings = lake.resolve("bronze/bookings/" + HOUR_DIR);
+    Path orders = lake.resolve("bronze/orders/" + HOUR_DIR);
+    Path garbage = garbageInBronzeBookings(lake);
     byte[] real = Files.readAllBytes(orders.resolve(LakeFixtures.parquetFiles(orders).get(0)));
     Files.write(orders.resolve("part-truncated-00000-00-of-01.parquet"), java.util.Arrays.copyOf(real, real.length / 2));
     Booking invalid = Booking.newBuilder(BatchFixtures.events().bookings.get(0)).setEventId("bad-amount")
@@ -41,12 +54,12 @@ class QuarantineTest {
     BatchFixtures.Run run = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1));
     assertEquals(HourlyBatch.QUARANTINED, run.exit(), run.out() + run.err());
     assertTrue(run.out().contains("QUARANTINED") && run.out().contains("quarantined 2 files and 1 records"), run.out());
-    assertTrue(run.out().contains(bookings.resolve("part-garbage-00000-00-of-01.parquet") + ": unreadable Parquet"), run.out());
+    assertTrue(run.out().contains(garbage + ": unreadable Parquet"), run.out());
     assertTrue(run.out().contains("record bad-amount of bookings in " + bookings), run.out());
     assertTrue(run.out().contains("amount_minor 1 is not seats * unit_price_minor"), run.out());
 
-    assertFalse(Files.exists(bookings.resolve("part-garbage-00000-00-of-01.parquet")), "moved out of bronze");
-    assertTrue(Files.exists(lake.resolve("quarantine/bronze/bookings/dt=2026-03-01/hour=10/part-garbage-00000-00-of-01.parquet")));
+    assertFalse(Files.exists(garbage), "moved out of bronze");
+    assertTrue(Files.exists(quarantinedGarbage(lake)));
     assertTrue(Files.exists(lake.resolve("quarantine/bronze/orders/dt=2026-03-01/hour=10/part-truncated-00000-00-of-01.parquet")));
     List<String> list;
     try (var files = Files.list(lake.resolve("quarantine/records/dt=2026-03-01/hour=10"))) {
@@ -78,9 +91,7 @@ class QuarantineTest {
     Path lake = BatchFixtures.lake();
     String url = BatchFixtures.duckDb(lake, "warehouse");
     Warehouse warehouse = new Warehouse(url, null, "NO_PASSWORD");
-    Path bookings = lake.resolve("bronze/bookings/dt=2026-03-01/hour=10");
-    Path garbage = bookings.resolve("part-garbage-00000-00-of-01.parquet");
-    Files.writeString(garbage, "PAR1 this is not parquet PAR1");
+    Path garbage = garbageInBronzeBookings(lake);
     warehouse.migrate(HourlyBatch.MIGRATIONS);
     // the run's load fails: one of its tables is not there
     try (var c = warehouse.connect(); var s = c.createStatement()) {
@@ -90,7 +101,7 @@ class QuarantineTest {
     BatchFixtures.Run failed = BatchFixtures.cli(BatchFixtures.args("DirectRunner", lake, url, "--hour=" + H1));
     assertEquals(HourlyBatch.FAILED, failed.exit(), failed.out() + failed.err());
     assertTrue(Files.exists(garbage), "nothing committed, so the file stays in bronze");
-    assertFalse(Files.exists(lake.resolve("quarantine/bronze/bookings/dt=2026-03-01/hour=10/part-garbage-00000-00-of-01.parquet")));
+    assertFalse(Files.exists(quarantinedGarbage(lake)));
     assertEquals(0, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_quarantine"));
 
     try (var c = warehouse.connect(); var s = c.createStatement()) {
@@ -106,7 +117,7 @@ class QuarantineTest {
     assertTrue(Files.isDirectory(lake.resolve("silver/bookings/dt=2026-03-01/hour=10")), "silver is in the lake");
     assertFalse(Files.exists(Path.of("file:")), "nothing under ./file:");
     assertFalse(Files.exists(garbage), "moved out of bronze once the hour committed");
-    assertTrue(Files.exists(lake.resolve("quarantine/bronze/bookings/dt=2026-03-01/hour=10/part-garbage-00000-00-of-01.parquet")));
+    assertTrue(Files.exists(quarantinedGarbage(lake)));
     assertEquals(1, WarehouseRows.count(warehouse, "SELECT count(*) FROM batch_quarantine"));
     assertEquals(GoldModel.of(BatchFixtures.events(), H1, WarehouseCases.WINDOW), WarehouseRows.gold(warehouse));
   }
